@@ -1,0 +1,58 @@
+import type { Diagnostic } from './diagnostics.js';
+import type { Kind, Resource } from './types.js';
+
+export const ACTIONS = ['create', 'update', 'replace', 'delete'] as const;
+export type Action = (typeof ACTIONS)[number];
+
+/** One field that differs between live and desired. */
+export interface FieldChange {
+  /** Dotted path, e.g. `durable` or `arguments.x-max-length` */
+  readonly field: string;
+  /** Live value; absent when the field is absent live */
+  readonly before?: unknown;
+  /** Desired value; absent when the field is absent in the spec */
+  readonly after?: unknown;
+  /** The broker cannot change this field in place */
+  readonly forces_replacement: boolean;
+}
+
+/**
+ * One change to one resource: plain immutable data. `before` is the live
+ * resource (absent on create of a missing resource), `after` the desired one
+ * (absent on delete).
+ */
+export interface Change {
+  readonly action: Action;
+  readonly kind: Kind;
+  readonly vhost: string;
+  readonly name: string;
+  /** The canonical resource key (see model/keys) */
+  readonly key: string;
+  readonly before?: Resource;
+  readonly after?: Resource;
+  /** Field-level differences (update and replace) */
+  readonly fields: readonly FieldChange[];
+  /** Why this change exists, in words */
+  readonly reasons: readonly string[];
+}
+
+/** A live resource that the spec does not declare, left alone unless pruning. */
+export interface Unmanaged {
+  readonly kind: Kind;
+  readonly vhost: string;
+  readonly name: string;
+  readonly key: string;
+  /** Messages in a queue, when known */
+  readonly messages?: number;
+}
+
+export interface DiffResult {
+  readonly changes: readonly Change[];
+  readonly unmanaged: readonly Unmanaged[];
+  readonly warnings: readonly Diagnostic[];
+}
+
+export interface DiffOptions {
+  /** Turn unmanaged resources in the declared vhosts into deletes. */
+  readonly prune: boolean;
+}

@@ -1,0 +1,47 @@
+import type { ApplyResult } from '../apply/execute.js';
+import type { Change } from '../model/change.js';
+import { formatDiagnostic } from '../model/diagnostics.js';
+import { PLAN_FORMAT_VERSION, type PlanDocument } from '../model/plan.js';
+import { plainStyle, type Style } from './style.js';
+
+/** `create queue "hipri" in vhost "/"` */
+export function describeChange(c: Pick<Change, 'action' | 'kind' | 'name' | 'vhost'>): string {
+  return `${c.action} ${c.kind} ${JSON.stringify(c.name)}${c.kind === 'vhost' ? '' : ` in vhost "${c.vhost}"`}`;
+}
+
+/** What ran, what failed and why, what is still pending. */
+export function renderApplyText(plan: PlanDocument, result: ApplyResult, style: Style = plainStyle): string {
+  const lines: string[] = [];
+  if (!result.failed && result.pending.length === 0) {
+    lines.push(style.green(style.bold(`Apply complete: ${result.applied.length} of ${plan.changes.length} changes applied.`)));
+    return `${lines.join('\n')}\n`;
+  }
+  lines.push(style.red(style.bold(`Apply failed: ${result.applied.length} applied, 1 failed, ${result.pending.length} pending.`)));
+  if (result.failed) {
+    lines.push(style.red(`Failed: ${describeChange(result.failed.change)}`));
+    lines.push(style.red(`  ${formatDiagnostic(result.failed.error)}`));
+  }
+  if (result.pending.length > 0) {
+    lines.push('Pending (not attempted):');
+    for (const c of result.pending) lines.push(`  ${describeChange(c)}`);
+  }
+  lines.push('Every step is idempotent: fix the cause and run apply again to finish.');
+  return `${lines.join('\n')}\n`;
+}
+
+export function renderApplyJson(plan: PlanDocument, result: ApplyResult): string {
+  const ref = (c: Change): object => ({ action: c.action, kind: c.kind, vhost: c.vhost, name: c.name, key: c.key });
+  return `${JSON.stringify(
+    {
+      format_version: PLAN_FORMAT_VERSION,
+      status: result.failed || result.pending.length > 0 ? 'failed' : 'applied',
+      summary: plan.summary,
+      hazards: plan.hazards,
+      applied: result.applied.map(ref),
+      failed: result.failed ? { ...ref(result.failed.change), error: result.failed.error } : null,
+      pending: result.pending.map(ref),
+    },
+    null,
+    2,
+  )}\n`;
+}

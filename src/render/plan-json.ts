@@ -1,0 +1,11 @@
+import type { PlanDocument } from '../model/plan.js';
+
+/** The plan as its versioned JSON contract (`format_version`). */
+export function renderPlanJson(plan: PlanDocument): string {
+  return `${JSON.stringify(plan, stripInternal, 2)}\n`;
+}
+
+// Source locations belong to diagnostics, not to the plan contract.
+function stripInternal(key: string, value: unknown): unknown {
+  return key === 'source' || key === 'sourceLocation' ? undefined : value;
+}
