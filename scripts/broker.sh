@@ -1,0 +1,317 @@
+#!/usr/bin/env bash
+# Private RabbitMQ node for Warren's integration tests.
+#
+# Usage: scripts/broker.sh {start|stop|restart|status|env|url|logs|reset}
+#
+#   start    install rabbitmq-server if missing (root + apt only), start a
+#            private node bound to 127.0.0.1 and wait until the management API
+#            answers. Idempotent: exits 0 at once if the node already answers.
+#   stop     stop the node (tolerates "not running").
+#   restart  stop then start.
+#   status   exit 0 if the node is running and its management API answers.
+#   env      print `export WARREN_MANAGEMENT_URL=...` / `export WARREN_AMQP_URL=...`
+#            (use: eval "$(scripts/broker.sh env)").
+#   url      print the management URL only (amqp-url: the AMQP URL).
+#   logs     print the tail of the node's log file.
+#   reset    stop the node and delete all of its state (.broker/).
+#
+# Everything (data, logs, config, Erlang cookie) lives under $REPO/.broker/.
+# Environment overrides:
+#   WARREN_BROKER_NODE       node name          (default warren-test@localhost)
+#   WARREN_BROKER_AMQP_PORT  AMQP listener      (default 56720)
+#   WARREN_BROKER_MGMT_PORT  management HTTP    (default 15680)
+#   WARREN_BROKER_DIST_PORT  Erlang distribution (default 25680)
+#   WARREN_BROKER_DIR        state directory    (default $REPO/.broker)
+#   WARREN_BROKER_TIMEOUT    start timeout, s   (default 120)
+#   WARREN_BROKER_CTL_PORT_MIN  first dist port for rabbitmqctl & co (default 35690, range of 20)
+#   WARREN_RABBITMQ_BIN      RabbitMQ bin dir   (default /usr/lib/rabbitmq/bin; testing only)
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+RMQ_BIN="${WARREN_RABBITMQ_BIN:-/usr/lib/rabbitmq/bin}" # override only for testing the install path
+
+NODE_NAME="${WARREN_BROKER_NODE:-warren-test@localhost}"
+AMQP_PORT="${WARREN_BROKER_AMQP_PORT:-56720}"
+MGMT_PORT="${WARREN_BROKER_MGMT_PORT:-15680}"
+DIST_PORT="${WARREN_BROKER_DIST_PORT:-25680}"
+BROKER_DIR="${WARREN_BROKER_DIR:-$REPO/.broker}"
+START_TIMEOUT="${WARREN_BROKER_TIMEOUT:-120}"
+
+MGMT_URL="http://guest:guest@127.0.0.1:${MGMT_PORT}"
+AMQP_URL="amqp://guest:guest@127.0.0.1:${AMQP_PORT}"
+
+LOG_DIR="$BROKER_DIR/log"
+CONSOLE_LOG="$LOG_DIR/console.log"
+NODE_LOG="$LOG_DIR/${NODE_NAME}.log"
+
+log() { printf '[broker] %s\n' "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# --- environment for every rabbitmq-* invocation -----------------------------
+# We call /usr/lib/rabbitmq/bin/* directly (Debian's /usr/sbin wrappers switch to
+# the rabbitmq user and use the system node). Everything below makes the node
+# private: its own HOME (=> own .erlang.cookie), own dirs, own ports, own name,
+# and no system-wide rabbitmq-env.conf / advanced.config leaking in.
+rmq_env() {
+  export HOME="$BROKER_DIR/home"
+  export RABBITMQ_NODENAME="$NODE_NAME"
+  export RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
+  export RABBITMQ_NODE_PORT="$AMQP_PORT"
+  export RABBITMQ_DIST_PORT="$DIST_PORT"
+  export RABBITMQ_MNESIA_BASE="$BROKER_DIR/mnesia"
+  export RABBITMQ_LOG_BASE="$LOG_DIR"
+  export RABBITMQ_CONFIG_FILE="$BROKER_DIR/rabbitmq.conf"
+  export RABBITMQ_ADVANCED_CONFIG_FILE="$BROKER_DIR/advanced.config"
+  export RABBITMQ_CONF_ENV_FILE="$BROKER_DIR/rabbitmq-env.conf"
+  export RABBITMQ_ENABLED_PLUGINS_FILE="$BROKER_DIR/enabled_plugins"
+  export RABBITMQ_PID_FILE="$BROKER_DIR/rabbitmq.pid"
+  # Erlang distribution listener on loopback only (default is all interfaces).
+  export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
+  # Short names: node@localhost. Make sure a long-name setting does not leak in.
+  unset RABBITMQ_USE_LONGNAME || true
+  # The CLI tools (rabbitmqctl & co) are Erlang nodes too; keep them off the
+  # system node's CLI port range (35672-35682) to avoid needless clashes.
+  export RABBITMQ_CTL_DIST_PORT_MIN="${WARREN_BROKER_CTL_PORT_MIN:-35690}"
+  export RABBITMQ_CTL_DIST_PORT_MAX="$((RABBITMQ_CTL_DIST_PORT_MIN + 20))"
+}
+
+ctl() { "$RMQ_BIN/rabbitmqctl" -n "$NODE_NAME" "$@"; }
+diag() { "$RMQ_BIN/rabbitmq-diagnostics" -n "$NODE_NAME" "$@"; }
+
+# --- small node.js helpers (curl may not exist on CI) -------------------------
+
+# Exit 0 if GET /api/overview answers with *our* node name.
+mgmt_ok() {
+  MGMT_PORT="$MGMT_PORT" NODE_NAME="$NODE_NAME" node -e '
+    const ctl = AbortSignal.timeout(3000);
+    fetch(`http://127.0.0.1:${process.env.MGMT_PORT}/api/overview`, {
+      headers: { authorization: "Basic " + Buffer.from("guest:guest").toString("base64") },
+      signal: ctl,
+    }).then(async (r) => {
+      if (!r.ok) process.exit(1);
+      const j = await r.json();
+      process.exit(j.node === process.env.NODE_NAME ? 0 : 2);
+    }).catch(() => process.exit(1));
+  ' 2>/dev/null
+}
+
+# Print the ports among the arguments that are already bound on 127.0.0.1.
+busy_ports() {
+  node -e '
+    const net = require("node:net");
+    const ports = process.argv.slice(1).map(Number);
+    Promise.all(ports.map((p) => new Promise((res) => {
+      const s = net.createServer();
+      s.once("error", () => res(p));
+      s.listen({ port: p, host: "127.0.0.1", exclusive: true }, () => s.close(() => res(null)));
+    }))).then((r) => { const b = r.filter((x) => x !== null); if (b.length) console.log(b.join(" ")); });
+  ' "$@"
+}
+
+print_env() {
+  printf 'export WARREN_MANAGEMENT_URL=%s\n' "$MGMT_URL"
+  printf 'export WARREN_AMQP_URL=%s\n' "$AMQP_URL"
+}
+
+show_logs() {
+  local f
+  for f in "$CONSOLE_LOG" "$NODE_LOG"; do
+    if [[ -s "$f" ]]; then
+      log "---- tail -n 60 $f ----"
+      tail -n 60 "$f" >&2 || true
+    fi
+  done
+}
+
+SERVER_PID=""
+fail_start() {
+  log "ERROR: $*"
+  show_logs
+  # Do not leave a half-started node behind if we launched it.
+  if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    log "terminating the node we started (pid $SERVER_PID)"
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+  fi
+  exit 1
+}
+
+ensure_installed() {
+  [[ -x "$RMQ_BIN/rabbitmq-server" ]] && return 0
+  if [[ "$(id -u)" != 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
+    die "RabbitMQ is not installed ($RMQ_BIN/rabbitmq-server missing).
+  Install it first, e.g.:  sudo apt-get update && sudo apt-get install -y --no-install-recommends rabbitmq-server
+  (this script installs it automatically only when run as root on a Debian/Ubuntu machine)"
+  fi
+  log "installing rabbitmq-server with apt-get (one-off, takes a minute or two)..."
+  # Stop the package's postinst from starting the system-wide service (we never
+  # use it), unless the machine already has a policy-rc.d.
+  local policy=/usr/sbin/policy-rc.d created_policy=0
+  if [[ ! -e "$policy" ]]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && created_policy=1
+  fi
+  local rc=0
+  {
+    apt-get update -q &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends rabbitmq-server
+  } >&2 || rc=$?
+  [[ $created_policy == 1 ]] && rm -f "$policy"
+  [[ $rc == 0 ]] || die "apt-get install rabbitmq-server failed (exit $rc)"
+  [[ -x "$RMQ_BIN/rabbitmq-server" ]] || die "rabbitmq-server installed but $RMQ_BIN/rabbitmq-server is missing"
+}
+
+write_config() {
+  mkdir -p "$BROKER_DIR/home" "$BROKER_DIR/mnesia" "$LOG_DIR"
+  chmod 700 "$BROKER_DIR/home"
+
+  cat >"$BROKER_DIR/rabbitmq.conf" <<EOF
+# Generated by scripts/broker.sh - edits are overwritten on every start.
+listeners.tcp.default = 127.0.0.1:${AMQP_PORT}
+management.tcp.port = ${MGMT_PORT}
+management.tcp.ip = 127.0.0.1
+# guest/guest is allowed because every connection comes from loopback.
+default_user = guest
+default_pass = guest
+# Tests must never be blocked by a low-disk alarm on a small CI disk.
+disk_free_limit.absolute = 10MB
+# Fresher stats in the management API (queue message counts etc.).
+collect_statistics_interval = 1000
+log.file.level = info
+log.console = false
+EOF
+  : >"$BROKER_DIR/rabbitmq-env.conf" # empty on purpose: ignore /etc/rabbitmq/rabbitmq-env.conf
+
+  # Enable management plus the plugins later features need, when available.
+  local plugins_dir wanted=() p
+  plugins_dir="$(ls -d /usr/lib/rabbitmq/lib/rabbitmq_server-*/plugins 2>/dev/null | sort -V | tail -n 1 || true)"
+  for p in rabbitmq_management rabbitmq_shovel rabbitmq_shovel_management \
+    rabbitmq_federation rabbitmq_federation_management rabbitmq_consistent_hash_exchange; do
+    if [[ -z "$plugins_dir" ]] || compgen -G "$plugins_dir/${p}-*" >/dev/null; then
+      wanted+=("$p")
+    else
+      log "warning: plugin $p not shipped with this RabbitMQ, skipping"
+    fi
+  done
+  local IFS=,
+  printf '[%s].\n' "${wanted[*]}" >"$BROKER_DIR/enabled_plugins"
+}
+
+node_running() { diag -q ping >/dev/null 2>&1; }
+
+wait_mgmt() {
+  local tries=$((START_TIMEOUT * 2)) i
+  for ((i = 0; i < tries; i++)); do
+    mgmt_ok && return 0
+    sleep 0.5
+  done
+  return 1
+}
+
+cmd_start() {
+  if mgmt_ok; then
+    log "already running ($NODE_NAME, management on 127.0.0.1:$MGMT_PORT)"
+    print_env
+    return 0
+  fi
+  # Serialise concurrent starts (e.g. two vitest runs at once).
+  mkdir -p "$BROKER_DIR"
+  if command -v flock >/dev/null 2>&1; then
+    exec 9>"$BROKER_DIR/start.lock"
+    flock -w "$((START_TIMEOUT + 300))" 9 || die "timed out waiting for another 'broker.sh start'"
+    if mgmt_ok; then
+      log "already running ($NODE_NAME, started concurrently)"
+      print_env
+      return 0
+    fi
+  fi
+  ensure_installed
+  command -v node >/dev/null 2>&1 || die "node is required (used to poll the management API)"
+  rmq_env
+  write_config
+
+  local t0=$SECONDS
+  if node_running; then
+    log "node $NODE_NAME is up but the management API does not answer yet; waiting"
+  else
+    local busy
+    busy="$(busy_ports "$AMQP_PORT" "$MGMT_PORT" "$DIST_PORT")"
+    if [[ -n "$busy" ]]; then
+      die "port(s) $busy on 127.0.0.1 already in use by something else.
+  Pick free ports with WARREN_BROKER_AMQP_PORT / WARREN_BROKER_MGMT_PORT / WARREN_BROKER_DIST_PORT."
+    fi
+    log "starting $NODE_NAME (amqp 127.0.0.1:$AMQP_PORT, management 127.0.0.1:$MGMT_PORT, dist $DIST_PORT) ..."
+    printf '\n==== %s start ====\n' "$(date '+%F %T')" >>"$CONSOLE_LOG"
+    # Own session (setsid) + no inherited stdio, so the node outlives this shell
+    # and callers that capture our output (vitest globalSetup) are not kept waiting.
+    # 9>&- : the node must not inherit (and hold forever) the start lock.
+    setsid nohup "$RMQ_BIN/rabbitmq-server" </dev/null >>"$CONSOLE_LOG" 2>&1 9>&- &
+    SERVER_PID=$!
+    echo "$SERVER_PID" >"$BROKER_DIR/server-wrapper.pid"
+
+    # Wait until the Erlang node is reachable (await_startup fails right away
+    # while the node is not yet registered with epmd).
+    local deadline=$((SECONDS + START_TIMEOUT))
+    until node_running; do
+      kill -0 "$SERVER_PID" 2>/dev/null || fail_start "rabbitmq-server exited during startup"
+      ((SECONDS < deadline)) || fail_start "node did not come up within ${START_TIMEOUT}s"
+      sleep 1
+    done
+  fi
+
+  ctl await_startup --timeout "$START_TIMEOUT" >/dev/null 2>&1 ||
+    fail_start "rabbitmqctl await_startup failed"
+  wait_mgmt || fail_start "management API on 127.0.0.1:$MGMT_PORT did not answer"
+  log "ready in $((SECONDS - t0))s"
+  print_env
+}
+
+cmd_stop() {
+  [[ -x "$RMQ_BIN/rabbitmqctl" ]] || { log "RabbitMQ not installed; nothing to stop"; return 0; }
+  rmq_env
+  if ! node_running; then
+    log "not running"
+    return 0
+  fi
+  log "stopping $NODE_NAME ..."
+  # `shutdown` waits for the OS process to exit.
+  ctl shutdown >/dev/null 2>&1 || ctl stop >/dev/null 2>&1 || true
+  if node_running; then
+    die "node $NODE_NAME still running after shutdown"
+  fi
+  log "stopped"
+}
+
+cmd_status() {
+  if mgmt_ok; then
+    log "running ($NODE_NAME, management on 127.0.0.1:$MGMT_PORT, amqp on 127.0.0.1:$AMQP_PORT)"
+    return 0
+  fi
+  if [[ -x "$RMQ_BIN/rabbitmqctl" ]]; then
+    rmq_env
+    if node_running; then
+      log "node $NODE_NAME is up but the management API is not answering"
+      return 1
+    fi
+  fi
+  log "not running"
+  return 3
+}
+
+case "${1:-}" in
+  start) cmd_start ;;
+  stop) cmd_stop ;;
+  restart) cmd_stop && cmd_start ;;
+  status) cmd_status ;;
+  env) print_env ;;
+  url) printf '%s\n' "$MGMT_URL" ;;
+  amqp-url) printf '%s\n' "$AMQP_URL" ;;
+  logs) show_logs ;;
+  reset)
+    cmd_stop
+    rm -rf "$BROKER_DIR"
+    log "removed $BROKER_DIR"
+    ;;
+  *)
+    echo "usage: $0 {start|stop|restart|status|env|url|amqp-url|logs|reset}" >&2
+    exit 64
+    ;;
+esac

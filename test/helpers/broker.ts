@@ -1,0 +1,108 @@
+/**
+ * Helpers for integration tests talking to the test RabbitMQ broker started by
+ * test/setup/broker.ts (vitest globalSetup of the `integration` project).
+ */
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+
+export interface TestUrls {
+  management: string;
+  amqp: string;
+}
+
+/** Management + AMQP URLs of the test broker (with credentials). */
+export function testUrls(): TestUrls {
+  let provided: TestUrls | undefined;
+  try {
+    provided = inject('warrenBroker');
+  } catch {
+    provided = undefined;
+  }
+  if (provided) return provided;
+  const management = process.env.WARREN_TEST_MANAGEMENT_URL;
+  const amqp = process.env.WARREN_TEST_AMQP_URL;
+  if (!management || !amqp) {
+    throw new Error(
+      'No test broker: run integration tests through the vitest `integration` project ' +
+        '(test/integration/**), or set WARREN_TEST_MANAGEMENT_URL and WARREN_TEST_AMQP_URL.',
+    );
+  }
+  return { management, amqp };
+}
+
+export interface MgmtResponse<T = unknown> {
+  status: number;
+  ok: boolean;
+  /** Parsed JSON when the response is JSON, the raw text otherwise ('' when empty). */
+  body: T;
+}
+
+interface MgmtTarget {
+  base: string;
+  user: string;
+  authorization: string;
+}
+
+function mgmtTarget(): MgmtTarget {
+  const u = new URL(testUrls().management);
+  const user = decodeURIComponent(u.username);
+  const pass = decodeURIComponent(u.password);
+  const base = `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}`;
+  return { base, user, authorization: 'Basic ' + Buffer.from(`${user}:${pass}`).toString('base64') };
+}
+
+/**
+ * Minimal management HTTP API call. `path` starts with `/api/...`; encode vhost
+ * names yourself (encodeURIComponent). Does not throw on HTTP errors.
+ */
+export async function mgmt<T = unknown>(method: string, path: string, body?: unknown): Promise<MgmtResponse<T>> {
+  const { base, authorization } = mgmtTarget();
+  const headers: Record<string, string> = { authorization, accept: 'application/json' };
+  const init: RequestInit = { method, headers, signal: AbortSignal.timeout(30_000) };
+  if (body !== undefined) {
+    headers['content-type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  const res = await fetch(`${base}${path}`, init);
+  const text = await res.text();
+  let parsed: unknown = text;
+  if (text && (res.headers.get('content-type') ?? '').includes('json')) parsed = JSON.parse(text);
+  return { status: res.status, ok: res.ok, body: parsed as T };
+}
+
+async function mgmtOrThrow(method: string, path: string, body?: unknown): Promise<void> {
+  const res = await mgmt(method, path, body);
+  if (!res.ok) throw new Error(`${method} ${path} -> HTTP ${res.status}: ${JSON.stringify(res.body)}`);
+}
+
+/**
+ * Create a unique vhost `warren-test-<prefix>-<random>` and give the broker
+ * user (guest by default) full permissions on it. Returns the vhost name.
+ */
+export async function freshVhost(prefix: string): Promise<string> {
+  const safe = prefix.replace(/[^A-Za-z0-9_.-]+/g, '-');
+  const name = `warren-test-${safe}-${randomBytes(4).toString('hex')}`;
+  const vh = encodeURIComponent(name);
+  await mgmtOrThrow('PUT', `/api/vhosts/${vh}`, { description: 'warren integration test', tags: '' });
+  const { user } = mgmtTarget();
+  await mgmtOrThrow('PUT', `/api/permissions/${vh}/${encodeURIComponent(user)}`, {
+    configure: '.*',
+    write: '.*',
+    read: '.*',
+  });
+  return name;
+}
+
+/** Delete a vhost (and everything in it). Missing vhosts are ignored. */
+export async function deleteVhost(name: string): Promise<void> {
+  const res = await mgmt('DELETE', `/api/vhosts/${encodeURIComponent(name)}`);
+  if (!res.ok && res.status !== 404) {
+    throw new Error(`DELETE vhost ${name} -> HTTP ${res.status}: ${JSON.stringify(res.body)}`);
+  }
+}
+
+/** AMQP URL of the test broker pointing at `vhost`. */
+export function amqpUrlFor(vhost: string): string {
+  const u = new URL(testUrls().amqp);
+  return `${u.protocol}//${u.username ? `${u.username}:${u.password}@` : ''}${u.host}/${encodeURIComponent(vhost)}`;
+}
