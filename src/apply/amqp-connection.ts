@@ -1,0 +1,148 @@
+/**
+ * One amqplib connection per vhost, opened lazily, handing out channels.
+ * The connection remembers why the broker closed it (e.g. 503 for an unknown
+ * exchange type), so that steps whose channels died with it can say why.
+ */
+import { connect, type Channel, type ChannelModel, type Options } from 'amqplib';
+import { diagnostic, WarrenError } from '../model/diagnostics.js';
+import { describeNetworkError, errorCode } from '../live/http.js';
+import { redactSecrets, redactUrl, safeDecode } from '../util/redact.js';
+import { parseAmqpError, type AmqpFailure } from './errors.js';
+
+export interface AmqpTarget {
+  readonly connect: Options.Connect;
+  /** The URL for this vhost with the password masked, for messages */
+  readonly redactedUrl: string;
+  readonly user: string;
+  readonly password: string;
+}
+
+const DEFAULT_HEARTBEAT_S = 30;
+
+/**
+ * The AMQP URL re-pointed at `vhost` (`/` → `%2F`), credentials kept. Query
+ * parameters `heartbeat` and `frame_max`/`frameMax` are honoured.
+ */
+export function amqpTarget(amqpUrl: string, vhost: string): AmqpTarget {
+  let u: URL;
+  try {
+    u = new URL(amqpUrl);
+  } catch {
+    throw new WarrenError(diagnostic('BAD_AMQP_URL', `the AMQP URL ${redactUrl(amqpUrl)} is not a valid URL; use e.g. amqp://user:password@localhost:5672`));
+  }
+  if (u.protocol !== 'amqp:' && u.protocol !== 'amqps:') {
+    throw new WarrenError(diagnostic('BAD_AMQP_URL', `the AMQP URL ${redactUrl(amqpUrl)} must start with amqp:// or amqps://`));
+  }
+  const tls = u.protocol === 'amqps:';
+  const hasUser = u.username !== '' || u.password !== '';
+  const user = hasUser ? safeDecode(u.username) : 'guest';
+  const password = hasUser ? safeDecode(u.password) : 'guest';
+  const port = u.port === '' ? (tls ? 5671 : 5672) : Number(u.port);
+  const hostname = u.hostname.replace(/^\[(.*)\]$/, '$1');
+  const heartbeat = Number(u.searchParams.get('heartbeat') ?? DEFAULT_HEARTBEAT_S);
+  const frameMax = u.searchParams.get('frame_max') ?? u.searchParams.get('frameMax');
+  const options: Options.Connect = {
+    protocol: tls ? 'amqps' : 'amqp',
+    hostname,
+    port,
+    username: user,
+    password,
+    heartbeat: Number.isFinite(heartbeat) ? heartbeat : DEFAULT_HEARTBEAT_S,
+    // amqplib percent-decodes the vhost it is given
+    vhost: encodeURIComponent(vhost),
+    ...(frameMax !== null && Number.isFinite(Number(frameMax)) ? { frameMax: Number(frameMax) } : {}),
+  };
+  const auth = hasUser ? `${u.username}${u.password === '' ? '' : ':****'}@` : '';
+  return { connect: options, redactedUrl: `${u.protocol}//${auth}${u.host}/${encodeURIComponent(vhost)}`, user, password };
+}
+
+export class VhostConnection {
+  readonly vhost: string;
+  readonly target: AmqpTarget;
+  private opening: Promise<ChannelModel> | undefined;
+  private model: ChannelModel | undefined;
+  private readonly channels = new Set<Channel>();
+  /** Why the broker closed the connection, once it did */
+  closedBy: AmqpFailure | undefined;
+  closed = false;
+
+  constructor(vhost: string, target: AmqpTarget, private readonly connectTimeoutMs: number) {
+    this.vhost = vhost;
+    this.target = target;
+  }
+
+  /** A new channel; opens the connection on first use. */
+  async channel(): Promise<Channel> {
+    const model = await this.open();
+    if (this.closed) throw this.closedError();
+    const ch = await model.createChannel();
+    // A broker-closed channel emits 'error'; the failed RPC already carries it.
+    ch.on('error', () => undefined);
+    ch.on('close', () => this.channels.delete(ch));
+    this.channels.add(ch);
+    return ch;
+  }
+
+  /** The error to report for a step that died with the connection. */
+  closedError(): WarrenError {
+    const why = this.closedBy ? `${this.closedBy.text}${this.closedBy.code === undefined ? '' : ` (AMQP ${this.closedBy.code})`}` : 'the connection was closed';
+    return new WarrenError(diagnostic('APPLY_CONNECTION_CLOSED', `the broker closed the AMQP connection to vhost '${this.vhost}': ${why}`));
+  }
+
+  private open(): Promise<ChannelModel> {
+    this.opening ??= this.doOpen();
+    return this.opening;
+  }
+
+  private async doOpen(): Promise<ChannelModel> {
+    let model: ChannelModel;
+    try {
+      model = await connect(this.target.connect, {
+        timeout: this.connectTimeoutMs,
+        clientProperties: { connection_name: `warren apply (${this.vhost})` },
+      });
+    } catch (err) {
+      throw this.connectError(err);
+    }
+    model.on('error', (err: Error) => {
+      this.closedBy ??= parseAmqpError(err);
+    });
+    model.on('close', (err?: Error) => {
+      this.closed = true;
+      if (err) this.closedBy ??= parseAmqpError(err);
+    });
+    this.model = model;
+    return model;
+  }
+
+  private connectError(err: unknown): WarrenError {
+    const url = this.target.redactedUrl;
+    const failure = parseAmqpError(err);
+    const text = redactSecrets(failure.text, [this.target.password]);
+    if (failure.code === 403 || /ACCESS_REFUSED/.test(text)) {
+      return new WarrenError(
+        diagnostic('BROKER_AUTH_FAILED', `the broker at ${url} refused the login of user '${this.target.user}' (${text}); check the user and password in --amqp-url / WARREN_AMQP_URL`),
+      );
+    }
+    if (failure.code === 530 || /NOT_ALLOWED/.test(text)) {
+      return new WarrenError(
+        diagnostic('APPLY_STEP_FAILED', `cannot open vhost '${this.vhost}' at ${url} (${text}); grant user '${this.target.user}' permissions on the vhost`),
+      );
+    }
+    const netCode = errorCode(err);
+    const why = netCode !== undefined ? describeNetworkError(err) : text;
+    return new WarrenError(
+      diagnostic('BROKER_UNREACHABLE', `cannot reach RabbitMQ over AMQP at ${url} (${why}); start the broker, or point Warren at it with --amqp-url or WARREN_AMQP_URL`),
+    );
+  }
+
+  /** Closes every channel and the connection; never throws. */
+  async close(): Promise<void> {
+    if (this.opening) await this.opening.catch(() => undefined);
+    const model = this.model;
+    if (!model || this.closed) return;
+    await Promise.all([...this.channels].map((ch) => ch.close().catch(() => undefined)));
+    await model.close().catch(() => undefined);
+    this.closed = true;
+  }
+}

@@ -1,0 +1,293 @@
+/**
+ * A small client for the RabbitMQ management HTTP API: one keep-alive undici
+ * Pool, basic auth from the URL, JSON in and out, errors as WarrenError.
+ *
+ * Contract:
+ * - Credentials come from the URL's userinfo (percent-decoded); without one,
+ *   `guest:guest` is used, like amqplib does for AMQP URLs.
+ * - Idempotent requests (GET, PUT, DELETE) are retried a couple of times on
+ *   5xx answers and network failures, with a small backoff. POST never is.
+ * - `delete` resolves with status 404 instead of throwing: gone is gone.
+ * - The password never appears in an error message.
+ * - Paths are passed as written; encode every segment with `seg`.
+ */
+import { Pool } from 'undici';
+import { diagnostic, WarrenError } from '../model/diagnostics.js';
+import { redactSecrets, redactUrl, safeDecode } from '../util/redact.js';
+
+/** Encodes one path segment (vhost `/` → `%2F`, queue `a b#c` → `a%20b%23c`). */
+export function seg(name: string): string {
+  return encodeURIComponent(name);
+}
+
+export interface ManagementClientOptions {
+  /** Per request: time to connect (capped at 10 s), to get headers, and between body chunks. Default 60 s. */
+  readonly timeoutMs?: number;
+  /** Keep-alive connections in the pool. Default 8. */
+  readonly connections?: number;
+  /** Extra attempts for idempotent requests. Default 2. */
+  readonly retries?: number;
+}
+
+export interface HttpResult {
+  readonly status: number;
+  /** The `Location` header, when the broker sent one (binding POST). */
+  readonly location?: string;
+}
+
+type Method = 'GET' | 'PUT' | 'POST' | 'DELETE';
+
+/** An HTTP error answer from the broker; `diagnostics[0].code` is `HTTP_ERROR` or `BROKER_AUTH_FAILED`. */
+export class HttpError extends WarrenError {
+  readonly method: Method;
+  readonly path: string;
+  readonly status: number;
+  /** The broker's `reason` (or `error`) text, '' when it sent none. */
+  readonly reason: string;
+  constructor(code: string, message: string, method: Method, path: string, status: number, reason: string) {
+    super(diagnostic(code, message));
+    this.method = method;
+    this.path = path;
+    this.status = status;
+    this.reason = reason;
+  }
+}
+
+const RETRYABLE_STATUS = new Set([500, 502, 503, 504]);
+const BACKOFF_MS = [100, 400, 1000];
+
+interface Raw {
+  readonly status: number;
+  readonly location: string | undefined;
+  readonly text: string;
+}
+
+export class ManagementClient {
+  /** The management URL with the password masked, for messages. */
+  readonly redactedUrl: string;
+  /** The user the client authenticates as. */
+  readonly user: string;
+  private readonly pool: Pool;
+  private readonly basePath: string;
+  private readonly authorization: string;
+  private readonly password: string;
+  private readonly timeoutMs: number;
+  private readonly retries: number;
+
+  constructor(url: string, opts: ManagementClientOptions = {}) {
+    this.redactedUrl = redactUrl(url);
+    let u: URL;
+    try {
+      u = new URL(url);
+    } catch {
+      throw new WarrenError(
+        diagnostic('BAD_MANAGEMENT_URL', `the management URL ${this.redactedUrl} is not a valid URL; use e.g. http://user:password@localhost:15672`),
+      );
+    }
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') {
+      throw new WarrenError(
+        diagnostic('BAD_MANAGEMENT_URL', `the management URL ${this.redactedUrl} must start with http:// or https://`),
+      );
+    }
+    const hasUser = u.username !== '' || u.password !== '';
+    this.user = hasUser ? safeDecode(u.username) : 'guest';
+    this.password = hasUser ? safeDecode(u.password) : 'guest';
+    this.authorization = 'Basic ' + Buffer.from(`${this.user}:${this.password}`).toString('base64');
+    this.basePath = u.pathname.replace(/\/+$/, '');
+    this.timeoutMs = opts.timeoutMs ?? 60_000;
+    this.retries = opts.retries ?? 2;
+    this.pool = new Pool(u.origin, {
+      connections: opts.connections ?? 8,
+      connect: { timeout: Math.min(this.timeoutMs, 10_000) },
+      keepAliveTimeout: 10_000,
+      headersTimeout: this.timeoutMs,
+      bodyTimeout: this.timeoutMs,
+    });
+  }
+
+  /** GET a JSON document; any non-2xx answer throws. */
+  async get(path: string): Promise<unknown> {
+    const raw = await this.send('GET', path, undefined);
+    if (raw.status < 200 || raw.status >= 300) throw this.httpError('GET', path, raw);
+    return this.parse('GET', path, raw.text);
+  }
+
+  async put(path: string, body: unknown): Promise<HttpResult> {
+    return this.expectOk('PUT', path, await this.send('PUT', path, body));
+  }
+
+  async post(path: string, body: unknown): Promise<HttpResult> {
+    return this.expectOk('POST', path, await this.send('POST', path, body));
+  }
+
+  /** DELETE; a 404 resolves as `{ status: 404 }`. */
+  async delete(path: string, query?: Readonly<Record<string, string | boolean>>): Promise<HttpResult> {
+    let full = path;
+    if (query && Object.keys(query).length > 0) {
+      const qs = Object.entries(query)
+        .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
+        .join('&');
+      full += (path.includes('?') ? '&' : '?') + qs;
+    }
+    const raw = await this.send('DELETE', full, undefined);
+    if (raw.status === 404) return { status: 404 };
+    return this.expectOk('DELETE', full, raw);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+
+  private expectOk(method: Method, path: string, raw: Raw): HttpResult {
+    if (raw.status < 200 || raw.status >= 300) throw this.httpError(method, path, raw);
+    return raw.location === undefined ? { status: raw.status } : { status: raw.status, location: raw.location };
+  }
+
+  private async send(method: Method, path: string, body: unknown): Promise<Raw> {
+    const idempotent = method !== 'POST';
+    const attempts = idempotent ? 1 + this.retries : 1;
+    let lastNetworkError: unknown;
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      if (attempt > 0) await sleep(BACKOFF_MS[Math.min(attempt - 1, BACKOFF_MS.length - 1)] ?? 1000);
+      let raw: Raw;
+      try {
+        raw = await this.once(method, path, body);
+      } catch (err) {
+        lastNetworkError = err;
+        continue;
+      }
+      if (idempotent && RETRYABLE_STATUS.has(raw.status) && attempt + 1 < attempts) continue;
+      return raw;
+    }
+    throw this.unreachable(method, path, lastNetworkError);
+  }
+
+  private async once(method: Method, path: string, body: unknown): Promise<Raw> {
+    const headers: Record<string, string> = { authorization: this.authorization, accept: 'application/json' };
+    let payload: string | null = null;
+    if (body !== undefined) {
+      headers['content-type'] = 'application/json';
+      payload = JSON.stringify(body);
+    }
+    const res = await this.pool.request({
+      method,
+      path: this.basePath + path,
+      headers,
+      body: payload,
+      idempotent: method !== 'POST',
+    });
+    const text = await res.body.text();
+    const loc = res.headers['location'];
+    const location = Array.isArray(loc) ? loc[0] : loc;
+    return { status: res.statusCode, location, text };
+  }
+
+  private parse(method: Method, path: string, text: string): unknown {
+    if (text === '') return null;
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      throw new HttpError('HTTP_ERROR', `${method} ${path} on ${this.redactedUrl}: the broker answered with invalid JSON`, method, path, 200, '');
+    }
+  }
+
+  private httpError(method: Method, path: string, raw: Raw): HttpError {
+    const reason = this.redact(brokerReason(raw.text));
+    const said = reason === '' ? '' : `: ${reason}`;
+    if (raw.status === 401) {
+      return new HttpError(
+        'BROKER_AUTH_FAILED',
+        `the management API at ${this.redactedUrl} refused user '${this.user}' (HTTP 401 on ${method} ${path}${said}); ` +
+          `check the user and password in --management-url / WARREN_MANAGEMENT_URL, and that the user has the administrator tag`,
+        method,
+        path,
+        raw.status,
+        reason,
+      );
+    }
+    return new HttpError(
+      'HTTP_ERROR',
+      `${method} ${path} on ${this.redactedUrl} failed with HTTP ${raw.status}${said}`,
+      method,
+      path,
+      raw.status,
+      reason,
+    );
+  }
+
+  private unreachable(method: Method, path: string, err: unknown): WarrenError {
+    return new WarrenError(
+      diagnostic(
+        'BROKER_UNREACHABLE',
+        `cannot reach the RabbitMQ management API at ${this.redactedUrl} (${method} ${path}: ${this.redact(describeNetworkError(err))}); ` +
+          `start the broker (e.g. \`npm run broker start\`), or point Warren at it with --management-url or WARREN_MANAGEMENT_URL`,
+      ),
+    );
+  }
+
+  private redact(text: string): string {
+    return redactSecrets(text, [this.password]);
+  }
+}
+
+/** The broker's `reason` (or `error`) from an error body, '' when none. */
+function brokerReason(text: string): string {
+  if (text === '') return '';
+  try {
+    const json: unknown = JSON.parse(text);
+    if (typeof json === 'object' && json !== null) {
+      const rec = json as Record<string, unknown>;
+      const reason = rec['reason'] ?? rec['error'];
+      if (typeof reason === 'string') return reason;
+      if (reason !== undefined) return JSON.stringify(reason);
+    }
+  } catch {
+    // not JSON: fall through to the raw text
+  }
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+}
+
+/** Plain words for a connection-level failure. */
+export function describeNetworkError(err: unknown): string {
+  const code = errorCode(err);
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'connection refused';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'host not found';
+    case 'ETIMEDOUT':
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return 'connect timed out';
+    case 'UND_ERR_HEADERS_TIMEOUT':
+    case 'UND_ERR_BODY_TIMEOUT':
+      return 'the broker did not answer in time';
+    case 'ECONNRESET':
+    case 'UND_ERR_SOCKET':
+      return 'connection reset';
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return 'host unreachable';
+    default:
+      return err instanceof Error ? err.message || String(code ?? 'unknown error') : String(err);
+  }
+}
+
+/** `code` of an error, looking inside AggregateError (happy eyeballs) and `cause`. */
+export function errorCode(err: unknown): string | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const rec = err as { code?: unknown; errors?: unknown; cause?: unknown };
+  if (typeof rec.code === 'string') return rec.code;
+  if (Array.isArray(rec.errors)) {
+    for (const e of rec.errors) {
+      const c = errorCode(e);
+      if (c) return c;
+    }
+  }
+  if (rec.cause !== undefined && rec.cause !== err) return errorCode(rec.cause);
+  return undefined;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,72 @@
+/**
+ * Reads the live topology of the declared vhosts in a few bulk calls:
+ * overview + vhosts, then per existing vhost, in parallel, one unpaged
+ * listing each of queues, exchanges and bindings (paging is quadratic on the
+ * broker; see rabbitmq-semantics.md §1).
+ */
+import { diagnostic, WarrenError } from '../model/diagnostics.js';
+import { resourceKey } from '../model/keys.js';
+import type { Observed, Resource } from '../model/types.js';
+import { HttpError, seg, type ManagementClient } from './http.js';
+import { normalizeBindings, normalizeExchanges, normalizeOverview, normalizeQueues, normalizeVhosts } from './normalize.js';
+
+/**
+ * Queue columns. `type` is cheap only together with `disable_stats=true` on
+ * 3.10; `messages` needs `enable_queue_totals=true`. `consumers` is asked for
+ * but 3.10.8 does not return it with `disable_stats` (it lives in the stats
+ * DB), so live queues carry no consumer count; deletes rely on the broker's
+ * `if-unused` check instead.
+ */
+export const QUEUE_COLUMNS = 'name,vhost,durable,auto_delete,exclusive,arguments,type,messages,consumers';
+
+export function queuesPath(vhost: string): string {
+  return `/api/queues/${seg(vhost)}?disable_stats=true&enable_queue_totals=true&columns=${QUEUE_COLUMNS}`;
+}
+
+export function exchangesPath(vhost: string): string {
+  return `/api/exchanges/${seg(vhost)}?disable_stats=true`;
+}
+
+export function bindingsPath(vhost: string): string {
+  return `/api/bindings/${seg(vhost)}`;
+}
+
+/** The live state of `vhosts` (those that do not exist simply have no resources). */
+export async function readLive(client: ManagementClient, vhosts: readonly string[]): Promise<Observed> {
+  const [overview, vhostList] = await Promise.all([client.get('/api/overview'), client.get('/api/vhosts?disable_stats=true')]);
+  const broker = normalizeOverview(overview);
+  const vhostResources = normalizeVhosts(vhostList, vhosts);
+  const perVhost = await Promise.all(vhostResources.map((v) => readVhost(client, v.name)));
+
+  const resources = new Map<string, Resource>();
+  for (const r of vhostResources) resources.set(resourceKey(r), r);
+  for (const list of perVhost) for (const r of list) resources.set(resourceKey(r), r);
+  return { broker, vhosts: [...vhosts], resources };
+}
+
+async function readVhost(client: ManagementClient, vhost: string): Promise<Resource[]> {
+  const [queuesJson, exchangesJson, bindingsJson] = await Promise.all([
+    client.get(queuesPath(vhost)),
+    client.get(exchangesPath(vhost)),
+    client.get(bindingsPath(vhost)).catch((err: unknown) => {
+      throw explainBindingsFailure(err, vhost);
+    }),
+  ]);
+  const { exchanges, hidden: hiddenExchanges } = normalizeExchanges(exchangesJson, vhost);
+  const { queues, hidden: hiddenQueues } = normalizeQueues(queuesJson, vhost);
+  const bindings = normalizeBindings(bindingsJson, vhost, { queues: hiddenQueues, exchanges: hiddenExchanges });
+  return [...exchanges, ...queues, ...bindings];
+}
+
+/** A 500 on the bindings listing is almost always the broker's `~` formatting bug. */
+function explainBindingsFailure(err: unknown, vhost: string): unknown {
+  if (!(err instanceof HttpError) || err.status !== 500) return err;
+  return new WarrenError(
+    diagnostic(
+      'LIVE_BINDINGS_UNREADABLE',
+      `the broker failed to list the bindings of vhost '${vhost}' (HTTP 500 on GET ${err.path}). ` +
+        `RabbitMQ cannot format a binding whose routing key contains '~' and that has arguments; ` +
+        `find it (e.g. with rabbitmqctl list_bindings -p '${vhost}') and remove it with an AMQP unbind using the exact arguments`,
+    ),
+  );
+}

@@ -1,0 +1,64 @@
+/**
+ * Credential redaction. Every URL Warren prints, and every error message it
+ * builds from one, goes through here: the password never leaves the process.
+ */
+
+const MASK = '****';
+
+/**
+ * `amqp://user:secret@host:5672/vhost` → `amqp://user:****@host:5672/vhost`.
+ * The username is kept (it helps to diagnose auth failures); anything after
+ * the authority is kept as written. A string that is not a URL is returned
+ * with any embedded URLs redacted.
+ */
+export function redactUrl(url: string): string {
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url);
+  if (!scheme) return redactSecrets(url);
+  const start = scheme[0].length;
+  const rest = url.slice(start);
+  const end = rest.search(/[/?#]/);
+  const authority = end === -1 ? rest : rest.slice(0, end);
+  const at = authority.lastIndexOf('@');
+  if (at === -1) return url;
+  const userinfo = authority.slice(0, at);
+  const colon = userinfo.indexOf(':');
+  if (colon === -1) return url;
+  const user = userinfo.slice(0, colon);
+  return `${url.slice(0, start)}${user}:${MASK}@${authority.slice(at + 1)}${end === -1 ? '' : rest.slice(end)}`;
+}
+
+// scheme://user:password@ inside free text; the password runs up to the last
+// `@` before the path, whitespace or a quote.
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:@/?#'"]*):([^\s/?#'"]*)@/gi;
+
+/**
+ * Removes the password of every `scheme://user:password@` URL inside `text`,
+ * plus every literal occurrence (raw and percent-encoded) of the given
+ * secrets. Empty secrets are ignored.
+ */
+export function redactSecrets(text: string, secrets: readonly string[] = []): string {
+  let out = text.replace(URL_USERINFO, (_m, scheme: string, user: string) => `${scheme}${user}:${MASK}@`);
+  for (const secret of secrets) {
+    if (secret === '') continue;
+    for (const form of new Set([secret, encodeURIComponent(secret)])) out = out.split(form).join(MASK);
+  }
+  return out;
+}
+
+/** The decoded password of a URL, or undefined; for passing to `redactSecrets`. */
+export function urlPassword(url: string): string | undefined {
+  try {
+    const u = new URL(url);
+    return u.password === '' ? undefined : safeDecode(u.password);
+  } catch {
+    return undefined;
+  }
+}
+
+export function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { redactSecrets, redactUrl, urlPassword } from '../../../src/util/redact.js';
+
+describe('redactUrl', () => {
+  it('masks the password and keeps user, host, port and vhost', () => {
+    expect(redactUrl('amqp://app:s3cret@rabbit.example:5672/%2F')).toBe('amqp://app:****@rabbit.example:5672/%2F');
+    expect(redactUrl('http://guest:guest@127.0.0.1:15680')).toBe('http://guest:****@127.0.0.1:15680');
+  });
+
+  it('handles encoded and awkward passwords', () => {
+    expect(redactUrl('amqps://u:p%40ss%2Fw@h/vh?heartbeat=5')).toBe('amqps://u:****@h/vh?heartbeat=5');
+    expect(redactUrl('amqp://u:p@ss@h:1/v')).toBe('amqp://u:****@h:1/v');
+  });
+
+  it('leaves URLs without a password alone', () => {
+    expect(redactUrl('amqp://localhost')).toBe('amqp://localhost');
+    expect(redactUrl('amqp://user@localhost/v')).toBe('amqp://user@localhost/v');
+    expect(redactUrl('http://h/a@b')).toBe('http://h/a@b');
+  });
+});
+
+describe('redactSecrets', () => {
+  it('masks passwords of every URL inside a text', () => {
+    const text = 'cannot reach http://admin:hunter2@h:15672/api (and amqp://x:y@z/%2F) "http://q:w@e"';
+    expect(redactSecrets(text)).toBe('cannot reach http://admin:****@h:15672/api (and amqp://x:****@z/%2F) "http://q:****@e"');
+  });
+
+  it('masks given secrets, raw and percent-encoded, and ignores empty ones', () => {
+    expect(redactSecrets('pw is p@ss/1, encoded p%40ss%2F1', ['p@ss/1', ''])).toBe('pw is ****, encoded ****');
+  });
+
+  it('extracts the decoded password of a URL', () => {
+    expect(urlPassword('amqp://u:p%40ss@h')).toBe('p@ss');
+    expect(urlPassword('amqp://u@h')).toBeUndefined();
+    expect(urlPassword('not a url')).toBeUndefined();
+  });
+});
