@@ -17,11 +17,9 @@ export interface AmqpFailure {
   readonly text: string;
 }
 
-/** `create queue 'q' in vhost 'v'` */
-export function describeChange(change: Pick<PlannedChange, 'action' | 'kind' | 'vhost' | 'name'>): string {
-  if (change.kind === 'vhost') return `${change.action} vhost '${change.vhost}'`;
-  return `${change.action} ${change.kind} '${change.name}' in vhost '${change.vhost}'`;
-}
+import { describeChange } from '../model/change.js';
+
+export { describeChange };
 
 /** Reads amqplib's errors: `code` holds the reply code, the message ends in `with message "<reply text>"`. */
 export function parseAmqpError(err: unknown): AmqpFailure {

@@ -56,3 +56,8 @@ export interface DiffOptions {
   /** Turn unmanaged resources in the declared vhosts into deletes. */
   readonly prune: boolean;
 }
+
+/** `create queue "hipri" in vhost "/"`: how every report names a change. */
+export function describeChange(c: Pick<Change, 'action' | 'kind' | 'name' | 'vhost'>): string {
+  return `${c.action} ${c.kind} ${JSON.stringify(c.name)}${c.kind === 'vhost' ? '' : ` in vhost ${JSON.stringify(c.vhost)}`}`;
+}

@@ -1,13 +1,8 @@
 import type { ApplyResult } from '../apply/execute.js';
-import type { Change } from '../model/change.js';
+import { describeChange, type Change } from '../model/change.js';
 import { formatDiagnostic } from '../model/diagnostics.js';
 import { PLAN_FORMAT_VERSION, type PlanDocument } from '../model/plan.js';
 import { plainStyle, type Style } from './style.js';
-
-/** `create queue "hipri" in vhost "/"` */
-export function describeChange(c: Pick<Change, 'action' | 'kind' | 'name' | 'vhost'>): string {
-  return `${c.action} ${c.kind} ${JSON.stringify(c.name)}${c.kind === 'vhost' ? '' : ` in vhost "${c.vhost}"`}`;
-}
 
 /** What ran, what failed and why, what is still pending. */
 export function renderApplyText(plan: PlanDocument, result: ApplyResult, style: Style = plainStyle): string {
@@ -16,10 +11,11 @@ export function renderApplyText(plan: PlanDocument, result: ApplyResult, style: 
     lines.push(style.green(style.bold(`Apply complete: ${result.applied.length} of ${plan.changes.length} changes applied.`)));
     return `${lines.join('\n')}\n`;
   }
-  lines.push(style.red(style.bold(`Apply failed: ${result.applied.length} applied, 1 failed, ${result.pending.length} pending.`)));
-  if (result.failed) {
-    lines.push(style.red(`Failed: ${describeChange(result.failed.change)}`));
-    lines.push(style.red(`  ${formatDiagnostic(result.failed.error)}`));
+  const failures = [...(result.failed ? [result.failed] : []), ...(result.alsoFailed ?? [])];
+  lines.push(style.red(style.bold(`Apply failed: ${result.applied.length} applied, ${failures.length} failed, ${result.pending.length} pending.`)));
+  for (const f of failures) {
+    lines.push(style.red(`Failed: ${describeChange(f.change)}`));
+    lines.push(style.red(`  ${formatDiagnostic(f.error)}`));
   }
   if (result.pending.length > 0) {
     lines.push('Pending (not attempted):');
@@ -39,6 +35,7 @@ export function renderApplyJson(plan: PlanDocument, result: ApplyResult): string
       hazards: plan.hazards,
       applied: result.applied.map(ref),
       failed: result.failed ? { ...ref(result.failed.change), error: result.failed.error } : null,
+      also_failed: (result.alsoFailed ?? []).map((f) => ({ ...ref(f.change), error: f.error })),
       pending: result.pending.map(ref),
     },
     null,

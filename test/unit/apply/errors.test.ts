@@ -40,7 +40,7 @@ describe('stepDiagnostic', () => {
       code: 'APPLY_STEP_FAILED',
       severity: 'error',
       message:
-        "delete queue 'q' in vhost 'v' failed: PRECONDITION_FAILED - queue 'q' in vhost 'v' not empty (AMQP 406); " +
+        `delete queue "q" in vhost "v" failed: PRECONDITION_FAILED - queue 'q' in vhost 'v' not empty (AMQP 406); ` +
         'the queue holds messages; re-run with --allow-data-loss to delete it anyway, or drain it first',
     });
   });
@@ -49,7 +49,7 @@ describe('stepDiagnostic', () => {
     const err = new WarrenError(diagnostic('BROKER_UNREACHABLE', 'cannot reach amqp://guest:guest@h as guest'));
     expect(stepDiagnostic(change, err, ['guest'])).toMatchObject({
       code: 'BROKER_UNREACHABLE',
-      message: "delete queue 'q' in vhost 'v' failed: cannot reach amqp://guest:****@h as guest",
+      message: 'delete queue "q" in vhost "v" failed: cannot reach amqp://guest:****@h as guest',
     });
     const foreign = amqpError('Operation failed: X; 403 (ACCESS-REFUSED) with message "ACCESS_REFUSED - pw hunter2"', 403);
     expect(stepDiagnostic(change, foreign, ['hunter2']).message).toContain('ACCESS_REFUSED - pw **** (AMQP 403)');
@@ -66,8 +66,8 @@ describe('adviceFor', () => {
   });
 
   it('describes changes', () => {
-    expect(describeChange(change)).toBe("delete queue 'q' in vhost 'v'");
-    expect(describeChange({ action: 'create', kind: 'vhost', vhost: '/', name: '/' })).toBe("create vhost '/'");
+    expect(describeChange(change)).toBe('delete queue "q" in vhost "v"');
+    expect(describeChange({ action: 'create', kind: 'vhost', vhost: '/', name: '/' })).toBe('create vhost "/"');
   });
 });
 

@@ -1,0 +1,242 @@
+/**
+ * Drift: how the live broker differs from the spec, read off a plan document.
+ * Three groups: missing (declared, absent live), changed (field by field, live
+ * against declared) and unmanaged (live, not declared, in the declared vhosts).
+ * The report is a versioned JSON contract like the plan; every renderer is
+ * built from it.
+ */
+import { resourceKey } from '../model/keys.js';
+import type { PlanDocument } from '../model/plan.js';
+import { KINDS, type Kind, type ResourceMap } from '../model/types.js';
+import { renderJunit, type JunitCase } from './junit.js';
+import { codeBlock, contextLine, details, graphSection, listWithin, plural, table, DEFAULT_DETAIL_BUDGET, DEFAULT_MAX_DETAILS, type MarkdownOptions } from './markdown.js';
+import { plainStyle, type Style } from './style.js';
+
+export const DRIFT_FORMAT_VERSION = 1;
+
+export interface DriftEntry {
+  readonly kind: Kind;
+  readonly vhost: string;
+  readonly name: string;
+  /** The canonical resource key (see model/keys). */
+  readonly key: string;
+}
+
+export interface DriftField {
+  /** Dotted path, e.g. `arguments.x-max-length` */
+  readonly field: string;
+  /** Absent when the field is absent live */
+  readonly live?: unknown;
+  /** Absent when the field is absent in the spec */
+  readonly declared?: unknown;
+}
+
+export interface DriftChanged extends DriftEntry {
+  readonly fields: readonly DriftField[];
+  /** True when bringing it back in line means deleting and re-declaring it. */
+  readonly needs_replace: boolean;
+}
+
+export interface DriftUnmanaged extends DriftEntry {
+  /** Messages in a queue, when known */
+  readonly messages?: number;
+}
+
+export interface DriftSummary {
+  readonly missing: number;
+  readonly changed: number;
+  readonly unmanaged: number;
+}
+
+export interface DriftReport {
+  readonly format_version: typeof DRIFT_FORMAT_VERSION;
+  readonly warren_version: string;
+  readonly broker_version: string | null;
+  readonly vhosts: readonly string[];
+  readonly in_sync: boolean;
+  readonly missing: readonly DriftEntry[];
+  readonly changed: readonly DriftChanged[];
+  readonly unmanaged: readonly DriftUnmanaged[];
+  readonly summary: DriftSummary;
+}
+
+/**
+ * The drift in a plan. A binding re-created only because its queue or
+ * exchange is replaced exists live and is not drift of its own; deletes (a
+ * plan made with prune) are unmanaged resources.
+ */
+export function driftFromPlan(plan: PlanDocument): DriftReport {
+  const missing: DriftEntry[] = [];
+  const changed: DriftChanged[] = [];
+  const unmanaged: DriftUnmanaged[] = plan.unmanaged.map((u) => ({ ...entry(u), ...(u.messages !== undefined ? { messages: u.messages } : {}) }));
+  for (const c of plan.changes) {
+    switch (c.action) {
+      case 'create':
+        if (!c.before) missing.push(entry(c));
+        break;
+      case 'update':
+      case 'replace':
+        changed.push({ ...entry(c), fields: c.fields.map((f) => ({ field: f.field, ...(f.before !== undefined ? { live: f.before } : {}), ...(f.after !== undefined ? { declared: f.after } : {}) })), needs_replace: c.action === 'replace' });
+        break;
+      case 'delete': {
+        const messages = c.before?.kind === 'queue' ? c.before.messages : undefined;
+        unmanaged.push({ ...entry(c), ...(messages !== undefined ? { messages } : {}) });
+        break;
+      }
+    }
+  }
+  missing.sort(byResource);
+  changed.sort(byResource);
+  unmanaged.sort(byResource);
+  return {
+    format_version: DRIFT_FORMAT_VERSION,
+    warren_version: plan.warren_version,
+    broker_version: plan.broker_version,
+    vhosts: [...plan.vhosts],
+    in_sync: missing.length + changed.length + unmanaged.length === 0,
+    missing,
+    changed,
+    unmanaged,
+    summary: { missing: missing.length, changed: changed.length, unmanaged: unmanaged.length },
+  };
+}
+
+function entry(r: DriftEntry): DriftEntry {
+  return { kind: r.kind, vhost: r.vhost, name: r.name, key: r.key };
+}
+
+const KIND_RANK = new Map<Kind, number>(KINDS.map((k, i) => [k, i]));
+
+function byResource(a: DriftEntry, b: DriftEntry): number {
+  return (KIND_RANK.get(a.kind) ?? 0) - (KIND_RANK.get(b.kind) ?? 0) || cmp(a.vhost, b.vhost) || cmp(a.name, b.name) || cmp(a.key, b.key);
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function where(e: DriftEntry): string {
+  return `${e.kind} ${JSON.stringify(e.name)}${e.kind === 'vhost' ? '' : ` in vhost ${JSON.stringify(e.vhost)}`}`;
+}
+
+function show(v: unknown): string {
+  return v === undefined ? '(absent)' : JSON.stringify(v);
+}
+
+function fieldLine(f: DriftField): string {
+  return `${f.field}: live ${show(f.live)}, declared ${show(f.declared)}`;
+}
+
+function messagesOf(u: DriftUnmanaged): string {
+  return u.messages !== undefined ? ` (${plural(u.messages, 'message')})` : '';
+}
+
+export function renderDriftJson(report: DriftReport): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+export function renderDriftText(report: DriftReport, style: Style = plainStyle): string {
+  const scope = report.vhosts.map((v) => JSON.stringify(v)).join(', ');
+  const lines = [style.bold(`Drift in vhost${report.vhosts.length === 1 ? '' : 's'} ${scope}${report.broker_version ? ` on RabbitMQ ${report.broker_version}` : ''}`), ''];
+  if (report.in_sync) {
+    lines.push(style.green('In sync. The broker matches the spec.'), '');
+  }
+  if (report.missing.length > 0) {
+    lines.push(style.red('Missing (declared, absent on the broker):'), ...report.missing.map((m) => style.red(`  - ${where(m)}`)), '');
+  }
+  if (report.changed.length > 0) {
+    lines.push(style.yellow('Changed (live value → declared value):'));
+    for (const c of report.changed) {
+      lines.push(style.yellow(`  ~ ${where(c)}${c.needs_replace ? style.dim('  # needs a replace') : ''}`));
+      for (const f of c.fields) lines.push(style.yellow(`      ${f.field}: ${show(f.live)} → ${show(f.declared)}`));
+    }
+    lines.push('');
+  }
+  if (report.unmanaged.length > 0) {
+    lines.push(style.cyan('Unmanaged (on the broker, not declared):'), ...report.unmanaged.map((u) => style.cyan(`  + ${where(u)}${messagesOf(u)}`)), '');
+  }
+  const s = report.summary;
+  lines.push(style.bold(report.in_sync ? 'No drift.' : `Drift: ${s.missing} missing, ${s.changed} changed, ${s.unmanaged} unmanaged.`));
+  return `${lines.join('\n')}\n`;
+}
+
+/** The drift as a pull-request or issue comment; `graph` (declared and live merged) adds a Mermaid graph. */
+export function renderDriftMarkdown(report: DriftReport, options: MarkdownOptions = {}): string {
+  const s = report.summary;
+  const out = ['<!-- warren:drift -->', '## Warren drift', ''];
+  out.push(report.in_sync ? '**In sync.** The broker matches the spec.' : `**Drift: ${s.missing} missing, ${s.changed} changed, ${s.unmanaged} unmanaged.**`, '');
+  out.push(contextLine(report.vhosts, report.broker_version, report.warren_version), '');
+  if (report.in_sync) return `${out.join('\n').trimEnd()}\n`;
+
+  const groups: [keyof DriftSummary, readonly DriftEntry[]][] = [['missing', report.missing], ['changed', report.changed], ['unmanaged', report.unmanaged]];
+  const rows = KINDS.map((k) => [k, ...groups.map(([, list]) => list.filter((e) => e.kind === k).length)] as [string, ...number[]]).filter((r) => r.slice(1).some((n) => n !== 0));
+  out.push(...table(['Kind', 'Missing', 'Changed', 'Unmanaged'], rows, true), '');
+
+  const max = options.maxDetails ?? DEFAULT_MAX_DETAILS;
+  const budget = Math.floor((options.detailBudget ?? DEFAULT_DETAIL_BUDGET) / 3);
+  const more = (n: number): string => `… and ${n} more`;
+  if (report.missing.length > 0) {
+    const lines = listWithin(report.missing.map((m) => [`- ${where(m)}`]), max, budget, more);
+    out.push(...details(`Missing: ${report.missing.length} declared, absent on the broker`, codeBlock('diff', lines)), '');
+  }
+  if (report.changed.length > 0) {
+    const items = report.changed.map((c) => [
+      `@@ ${where(c)} @@${c.needs_replace ? ' needs a replace' : ''}`,
+      ...c.fields.flatMap((f) => [...(f.live !== undefined ? [`-   ${f.field}: ${JSON.stringify(f.live)}   (live)`] : []), ...(f.declared !== undefined ? [`+   ${f.field}: ${JSON.stringify(f.declared)}   (declared)`] : [])]),
+    ]);
+    out.push(...details(`Changed: ${report.changed.length} differ from the spec`, codeBlock('diff', listWithin(items, max, budget, more))), '');
+  }
+  if (report.unmanaged.length > 0) {
+    const lines = listWithin(report.unmanaged.map((u) => [`+ ${where(u)}${messagesOf(u)}`]), max, budget, more);
+    out.push(...details(`Unmanaged: ${report.unmanaged.length} on the broker, not declared`, codeBlock('diff', lines)), '');
+  }
+  if (options.graph) {
+    const highlight = {
+      added: new Set(report.unmanaged.map((u) => u.key)),
+      removed: new Set(report.missing.map((m) => m.key)),
+      changed: new Set(report.changed.map((c) => c.key)),
+    };
+    out.push(...graphSection(options.graph, highlight, options.maxNodes, 'unmanaged (live only)', 'missing (declared only)'));
+  }
+  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+}
+
+/**
+ * JUnit XML: one test case per declared resource (`warren.<kind>.<vhost>`,
+ * named after the resource), failing when it is missing or changed, plus a
+ * failing test case per unmanaged resource.
+ */
+export function renderDriftJunit(report: DriftReport, declared: ResourceMap): string {
+  const missing = new Map(report.missing.map((m) => [m.key, m]));
+  const changed = new Map(report.changed.map((c) => [c.key, c]));
+  const seen = new Set<string>();
+  const cases: (JunitCase & { readonly entry: DriftEntry })[] = [];
+  const add = (e: DriftEntry): void => {
+    if (seen.has(e.key)) return;
+    seen.add(e.key);
+    cases.push({ entry: e, ...caseOf(e, missing.get(e.key), changed.get(e.key)) });
+  };
+  for (const r of declared.values()) add({ kind: r.kind, vhost: r.vhost, name: r.name, key: resourceKey(r) });
+  // Drift of something the given map does not hold still has to fail the build.
+  for (const e of [...report.missing, ...report.changed]) add(e);
+  cases.sort((a, b) => byResource(a.entry, b.entry));
+  const unmanaged: JunitCase[] = report.unmanaged.map((u) => ({
+    classname: `warren.${u.kind}.${u.vhost}`,
+    name: u.name,
+    failure: { type: 'unmanaged', message: `${where(u)} is on the broker but not declared`, text: `${where(u)}${messagesOf(u)} exists live in a declared vhost but the spec does not declare it; declare it, or delete it (warren apply --prune)` },
+  }));
+  return renderJunit([{ name: 'warren drift', cases: [...cases.map(({ classname, name, failure }) => ({ classname, name, ...(failure ? { failure } : {}) })), ...unmanaged] }]);
+}
+
+function caseOf(e: DriftEntry, missing: DriftEntry | undefined, changed: DriftChanged | undefined): JunitCase {
+  const base = { classname: `warren.${e.kind}.${e.vhost}`, name: e.name };
+  if (missing) {
+    return { ...base, failure: { type: 'missing', message: `${where(e)} is declared but missing on the broker`, text: `${where(e)} is declared but does not exist live; warren apply creates it` } };
+  }
+  if (changed) {
+    const fields = changed.fields.map((f) => f.field).join(', ');
+    const text = [`${where(e)} differs from the spec${changed.needs_replace ? ' (bringing it back needs a replace)' : ''}:`, ...changed.fields.map((f) => `  ${fieldLine(f)}`)].join('\n');
+    return { ...base, failure: { type: 'changed', message: `${where(e)} differs from the spec: ${fields}`, text } };
+  }
+  return base;
+}
