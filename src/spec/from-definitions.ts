@@ -1,0 +1,226 @@
+/**
+ * Declarations of a RabbitMQ definitions export, with the same defaults as the
+ * native format.
+ *
+ * Vhosts: when the file has a `vhosts` list, it declares them and a resource
+ * in a vhost the list does not name is an error; without the list, every
+ * vhost a resource names is declared implicitly.
+ */
+import type { Args, DestinationType, QueueType } from '../model/types.js';
+import type { Diagnostic } from '../model/diagnostics.js';
+import { diagnostic } from '../model/diagnostics.js';
+import type { FileDecls, Origin, VhostDecl } from './declarations.js';
+import { emptyDecls, makeOrigin } from './declarations.js';
+import type { ParsedSource } from './yaml-source.js';
+import { joinPointer } from './pointer.js';
+import { explicitQueueType, isQueueType } from './queue-type.js';
+import { binding } from './from-native.js';
+import { isRecord, q } from './describe.js';
+import { UNSUPPORTED_DEFINITION_KINDS } from './definitions-schema.js';
+
+/** The shape `DEFINITIONS_SCHEMA` guarantees; only read after it validated. */
+interface DefinitionsDoc {
+  readonly vhosts?: readonly DefVhost[];
+  readonly exchanges?: readonly DefExchange[];
+  readonly queues?: readonly DefQueue[];
+  readonly bindings?: readonly DefBinding[];
+}
+interface VhostMeta {
+  readonly description?: string;
+  readonly tags?: readonly string[] | string;
+  readonly default_queue_type?: string;
+}
+interface DefVhost extends VhostMeta {
+  readonly name: string;
+  readonly metadata?: VhostMeta;
+}
+interface DefExchange {
+  readonly name: string;
+  readonly vhost?: string;
+  readonly type: string;
+  readonly durable?: boolean;
+  readonly auto_delete?: boolean;
+  readonly internal?: boolean;
+  readonly arguments?: Args;
+}
+interface DefQueue {
+  readonly name: string;
+  readonly vhost?: string;
+  readonly type?: QueueType;
+  readonly durable?: boolean;
+  readonly auto_delete?: boolean;
+  readonly arguments?: Args;
+}
+interface DefBinding {
+  readonly source: string;
+  readonly vhost?: string;
+  readonly destination: string;
+  readonly destination_type: DestinationType;
+  readonly routing_key?: string;
+  readonly arguments?: Args;
+}
+
+/** @param src a document that passed `DEFINITIONS_SCHEMA` */
+export function fromDefinitions(src: ParsedSource): { decls: FileDecls; diagnostics: Diagnostic[] } {
+  const doc = src.value as DefinitionsDoc;
+  const decls = emptyDecls(src.file);
+  const diagnostics: Diagnostic[] = [];
+  const listed = doc.vhosts !== undefined;
+
+  (doc.vhosts ?? []).forEach((v, i) => decls.vhosts.push(vhostDecl(v, makeOrigin(src, joinPointer('', 'vhosts', i), 'value'))));
+  const declared = new Set(decls.vhosts.map((v) => v.name));
+
+  const missingVhost: Origin[] = [];
+  let resourceCount = 0;
+  /** The vhost of a resource, or undefined (with a diagnostic) when it has none or an undeclared one. */
+  const vhostOf = (vhost: string | undefined, what: string, origin: Origin): string | undefined => {
+    resourceCount++;
+    if (vhost === undefined) {
+      missingVhost.push(origin);
+      return undefined;
+    }
+    if (!declared.has(vhost)) {
+      if (listed) {
+        diagnostics.push(
+          diagnostic(
+            'VHOST_UNDECLARED',
+            `${what} is in vhost ${q(vhost)}, which the \`vhosts\` list of this file does not declare; add {"name": ${JSON.stringify(vhost)}} to \`vhosts\``,
+            origin.field('vhost'),
+          ),
+        );
+        return undefined;
+      }
+      declared.add(vhost);
+      decls.vhosts.push({ kind: 'vhost', name: vhost, origin, explicit: false });
+    }
+    return vhost;
+  };
+
+  /** RabbitMQ's own import skips `amq.` names (rabbitmq-semantics.md §8): so does Warren, with a warning. */
+  const reserved = (kind: string, name: string, origin: Origin): boolean => {
+    if (!name.startsWith('amq.')) return false;
+    diagnostics.push(
+      diagnostic(
+        'RESERVED_NAME_IGNORED',
+        `${kind} ${q(name)} is skipped: \`amq.\` names are reserved by RabbitMQ, whose own definitions import skips them too`,
+        origin.field('name'),
+        'warning',
+      ),
+    );
+    return true;
+  };
+
+  (doc.exchanges ?? []).forEach((x, i) => {
+    const origin = makeOrigin(src, joinPointer('', 'exchanges', i), 'value');
+    if (reserved('exchange', x.name, origin)) return;
+    const vhost = vhostOf(x.vhost, `exchange ${q(x.name)}`, origin);
+    if (vhost === undefined) return;
+    decls.exchanges.push({
+      kind: 'exchange',
+      origin,
+      resource: {
+        kind: 'exchange',
+        vhost,
+        name: x.name,
+        type: x.type,
+        durable: x.durable ?? true,
+        auto_delete: x.auto_delete ?? false,
+        internal: x.internal ?? false,
+        arguments: { ...x.arguments },
+        source: origin.at,
+      },
+    });
+  });
+
+  (doc.queues ?? []).forEach((queue, i) => {
+    const origin = makeOrigin(src, joinPointer('', 'queues', i), 'value');
+    if (reserved('queue', queue.name, origin)) return;
+    const vhost = vhostOf(queue.vhost, `queue ${q(queue.name)}`, origin);
+    if (vhost === undefined) return;
+    const explicit = explicitQueueType(queue.type, { ...queue.arguments }, () => origin.field('arguments', 'x-queue-type'));
+    diagnostics.push(...explicit.diagnostics);
+    decls.queues.push({
+      kind: 'queue',
+      origin,
+      type: explicit.type,
+      exclusive: false,
+      resource: {
+        kind: 'queue',
+        vhost,
+        name: queue.name,
+        durable: queue.durable ?? true,
+        auto_delete: queue.auto_delete ?? false,
+        arguments: explicit.arguments,
+        source: origin.at,
+      },
+    });
+  });
+
+  (doc.bindings ?? []).forEach((b, i) => {
+    const origin = makeOrigin(src, joinPointer('', 'bindings', i), 'value');
+    const vhost = vhostOf(b.vhost, `binding #${i + 1}`, origin);
+    if (vhost === undefined) return;
+    decls.bindings.push(binding(vhost, b.source, b.destination, b.destination_type, b.routing_key, b.arguments, origin));
+  });
+
+  if (missingVhost.length > 0 && missingVhost.length === resourceCount && !listed) {
+    diagnostics.push(
+      diagnostic(
+        'DEFINITIONS_WITHOUT_VHOST',
+        'no resource of this definitions file names its `vhost`: it looks like the export of a single vhost (GET /api/definitions/{vhost}); export the whole broker (GET /api/definitions or `rabbitmqctl export_definitions`) or add "vhost" to every exchange, queue and binding',
+        src.locateNearest(''),
+      ),
+    );
+  } else {
+    for (const origin of missingVhost) {
+      diagnostics.push(diagnostic('SCHEMA_REQUIRED', 'this resource is missing the required property `vhost` (the vhost it belongs to); add it', origin.at));
+    }
+  }
+  return { decls, diagnostics };
+}
+
+function vhostDecl(v: DefVhost, origin: Origin): VhostDecl {
+  const description = v.description ?? v.metadata?.description;
+  const tags = toTags(v.tags ?? v.metadata?.tags);
+  const dqt = v.default_queue_type ?? v.metadata?.default_queue_type;
+  // Exports always carry `description: ""` and `tags: []`: only real values count as set.
+  return {
+    kind: 'vhost',
+    name: v.name,
+    ...(description !== undefined && description !== '' && { description }),
+    ...(tags.length > 0 && { tags }),
+    ...(dqt !== undefined && isQueueType(dqt) && { default_queue_type: dqt }),
+    origin,
+    explicit: true,
+  };
+}
+
+function toTags(tags: readonly string[] | string | undefined): string[] {
+  if (tags === undefined) return [];
+  if (typeof tags === 'string') return tags.split(',').map((t) => t.trim()).filter((t) => t !== '');
+  return [...tags];
+}
+
+/** One warning naming the non-empty kinds of the export that Warren ignores (users, policies, ...). */
+export function ignoredKinds(src: ParsedSource): Diagnostic[] {
+  const doc = src.value;
+  if (!isRecord(doc)) return [];
+  const found = UNSUPPORTED_DEFINITION_KINDS.filter((k) => {
+    const v = doc[k];
+    return Array.isArray(v) ? v.length > 0 : isRecord(v) && Object.keys(v).length > 0;
+  });
+  const first = found[0];
+  if (first === undefined) return [];
+  const counts = found.map((k) => {
+    const v = doc[k];
+    return `${k} (${Array.isArray(v) ? v.length : Object.keys(v as object).length})`;
+  });
+  return [
+    diagnostic(
+      'UNSUPPORTED_KINDS_IGNORED',
+      `this definitions file also has ${counts.join(', ')}; Warren does not manage those yet and ignores them`,
+      src.locateNearest(joinPointer('', first), 'key'),
+      'warning',
+    ),
+  ];
+}

@@ -1,0 +1,140 @@
+/** Declarations of a native spec (format version 1), every default applied. */
+import type { Args, DestinationType, QueueType } from '../model/types.js';
+import type { Diagnostic } from '../model/diagnostics.js';
+import { bindingName } from '../model/keys.js';
+import type { FileDecls, Origin } from './declarations.js';
+import { emptyDecls, makeOrigin } from './declarations.js';
+import type { ParsedSource } from './yaml-source.js';
+import { joinPointer } from './pointer.js';
+import { explicitQueueType } from './queue-type.js';
+
+/** The shape `schema/topology.schema.json` guarantees; only read after it validated. */
+interface NativeDoc {
+  readonly vhosts: Readonly<Record<string, NativeVhost | null>>;
+}
+interface NativeVhost {
+  readonly description?: string;
+  readonly tags?: readonly string[];
+  readonly default_queue_type?: QueueType;
+  readonly exchanges?: Readonly<Record<string, NativeExchange>>;
+  readonly queues?: Readonly<Record<string, NativeQueue | null>>;
+  readonly bindings?: readonly NativeBinding[];
+}
+interface NativeExchange {
+  readonly type: string;
+  readonly durable?: boolean;
+  readonly auto_delete?: boolean;
+  readonly internal?: boolean;
+  readonly arguments?: Args;
+}
+interface NativeQueue {
+  readonly type?: QueueType;
+  readonly durable?: boolean;
+  readonly auto_delete?: boolean;
+  readonly exclusive?: boolean;
+  readonly arguments?: Args;
+  readonly bind?: readonly NativeBind[];
+}
+interface NativeBind {
+  readonly exchange: string;
+  readonly routing_key?: string;
+  readonly arguments?: Args;
+}
+interface NativeBinding {
+  readonly source: string;
+  readonly destination: string;
+  readonly destination_type?: DestinationType;
+  readonly routing_key?: string;
+  readonly arguments?: Args;
+}
+
+/** @param src a document that passed the native schema */
+export function fromNative(src: ParsedSource): { decls: FileDecls; diagnostics: Diagnostic[] } {
+  const doc = src.value as NativeDoc;
+  const decls = emptyDecls(src.file);
+  const diagnostics: Diagnostic[] = [];
+
+  for (const [vhost, raw] of Object.entries(doc.vhosts)) {
+    const v: NativeVhost = raw ?? {};
+    const vpath = joinPointer('', 'vhosts', vhost);
+    decls.vhosts.push({
+      kind: 'vhost',
+      name: vhost,
+      ...(v.description !== undefined && { description: v.description }),
+      ...(v.tags !== undefined && { tags: v.tags }),
+      ...(v.default_queue_type !== undefined && { default_queue_type: v.default_queue_type }),
+      origin: makeOrigin(src, vpath, 'key'),
+      explicit: true,
+    });
+
+    for (const [name, x] of Object.entries(v.exchanges ?? {})) {
+      const origin = makeOrigin(src, joinPointer(vpath, 'exchanges', name), 'key');
+      decls.exchanges.push({
+        kind: 'exchange',
+        origin,
+        resource: {
+          kind: 'exchange',
+          vhost,
+          name,
+          type: x.type,
+          durable: x.durable ?? true,
+          auto_delete: x.auto_delete ?? false,
+          internal: x.internal ?? false,
+          arguments: { ...x.arguments },
+          source: origin.at,
+        },
+      });
+    }
+
+    for (const [name, raw] of Object.entries(v.queues ?? {})) {
+      const queue: NativeQueue = raw ?? {};
+      const qpath = joinPointer(vpath, 'queues', name);
+      const origin = makeOrigin(src, qpath, 'key');
+      const explicit = explicitQueueType(queue.type, { ...queue.arguments }, () => origin.field('arguments', 'x-queue-type'));
+      diagnostics.push(...explicit.diagnostics);
+      decls.queues.push({
+        kind: 'queue',
+        origin,
+        type: explicit.type,
+        exclusive: queue.exclusive ?? false,
+        resource: {
+          kind: 'queue',
+          vhost,
+          name,
+          durable: queue.durable ?? true,
+          auto_delete: queue.auto_delete ?? false,
+          arguments: explicit.arguments,
+          source: origin.at,
+        },
+      });
+      (queue.bind ?? []).forEach((b, i) => {
+        const path = joinPointer(qpath, 'bind', i);
+        const bindOrigin = makeOrigin(src, path, 'value', { source: joinPointer(path, 'exchange'), destination: origin.at });
+        decls.bindings.push(binding(vhost, b.exchange, name, 'queue', b.routing_key, b.arguments, bindOrigin));
+      });
+    }
+
+    (v.bindings ?? []).forEach((b, i) => {
+      const origin = makeOrigin(src, joinPointer(vpath, 'bindings', i), 'value');
+      decls.bindings.push(binding(vhost, b.source, b.destination, b.destination_type ?? 'queue', b.routing_key, b.arguments, origin));
+    });
+  }
+  return { decls, diagnostics };
+}
+
+export function binding(
+  vhost: string,
+  source: string,
+  destination: string,
+  destination_type: DestinationType,
+  routing_key: string | undefined,
+  args: Args | undefined,
+  origin: Origin,
+): FileDecls['bindings'][number] {
+  const identity = { source, destination, destination_type, routing_key: routing_key ?? '', arguments: { ...args } };
+  return {
+    kind: 'binding',
+    origin,
+    resource: { kind: 'binding', vhost, name: bindingName(identity), ...identity, sourceLocation: origin.at },
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * `loadSpec`: read spec files and directories from disk, then load them as
+ * one spec. The only file-system reads of the pipeline's pure core.
+ */
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { extname, join, resolve, sep } from 'node:path';
+import type { Diagnostic } from '../model/diagnostics.js';
+import { diagnostic } from '../model/diagnostics.js';
+import type { LoadResult, SpecText } from './load-texts.js';
+import { loadSpecTexts } from './load-texts.js';
+
+export interface LoadOptions {
+  /** Directory that relative paths are resolved against. Default: the process's working directory. */
+  readonly cwd?: string;
+}
+
+/** The file a command reads when it is given none. */
+export const DEFAULT_SPEC_FILE = 'topology.yaml';
+
+export const SPEC_EXTENSIONS: readonly string[] = ['.yaml', '.yml', '.json'];
+
+/**
+ * Load a spec from files (`.yaml`, `.yml`, `.json`) and directories (every
+ * such file inside, recursively, in sorted order; hidden entries and
+ * `node_modules` skipped). No paths means `topology.yaml`. Diagnostics name
+ * files as given (directory entries as `dir/entry`). Never throws on bad input.
+ */
+export async function loadSpec(paths: readonly string[], options: LoadOptions = {}): Promise<LoadResult> {
+  const cwd = options.cwd ?? '.';
+  const diagnostics: Diagnostic[] = [];
+  const texts: SpecText[] = [];
+  const seen = new Set<string>();
+  for (const given of paths.length > 0 ? paths : [DEFAULT_SPEC_FILE]) {
+    for (const file of await expand(given, cwd, diagnostics)) {
+      const absolute = resolve(cwd, file);
+      if (seen.has(absolute)) continue;
+      seen.add(absolute);
+      try {
+        texts.push({ file, text: stripBom(await readFile(absolute, 'utf8')) });
+      } catch (err) {
+        diagnostics.push(diagnostic('FILE_UNREADABLE', `cannot read ${file}: ${reason(err)}`, { file, line: 1, column: 1, path: '' }));
+      }
+    }
+  }
+  if (diagnostics.length > 0 && texts.length === 0) return { desired: null, diagnostics };
+  const result = loadSpecTexts(texts);
+  if (diagnostics.length === 0) return result;
+  return { desired: null, diagnostics: [...diagnostics, ...result.diagnostics] };
+}
+
+/** The spec files a path names: itself, or the spec files of a directory. */
+async function expand(given: string, cwd: string, diagnostics: Diagnostic[]): Promise<string[]> {
+  const absolute = resolve(cwd, given);
+  let isDirectory: boolean;
+  try {
+    isDirectory = (await stat(absolute)).isDirectory();
+  } catch (err) {
+    const missing = isErrno(err, 'ENOENT') || isErrno(err, 'ENOTDIR');
+    diagnostics.push(
+      missing
+        ? { code: 'FILE_NOT_FOUND', severity: 'error', message: `file not found: ${given}; check the path (relative paths start at ${resolve(cwd)})`, file: given }
+        : { code: 'FILE_UNREADABLE', severity: 'error', message: `cannot read ${given}: ${reason(err)}`, file: given },
+    );
+    return [];
+  }
+  if (!isDirectory) return [given];
+  let entries: string[];
+  try {
+    entries = await readdir(absolute, { recursive: true });
+  } catch (err) {
+    diagnostics.push({ code: 'FILE_UNREADABLE', severity: 'error', message: `cannot list directory ${given}: ${reason(err)}`, file: given });
+    return [];
+  }
+  const files: string[] = [];
+  for (const entry of entries.sort()) {
+    const parts = entry.split(sep);
+    if (parts.some((p) => p.startsWith('.') || p === 'node_modules')) continue;
+    if (!SPEC_EXTENSIONS.includes(extname(entry).toLowerCase())) continue;
+    try {
+      if ((await stat(join(absolute, entry))).isFile()) files.push(join(given, entry));
+    } catch {
+      // Vanished or a broken symlink between listing and stat: nothing to load.
+    }
+  }
+  if (files.length === 0) {
+    diagnostics.push({
+      code: 'NO_SPEC_FILES',
+      severity: 'error',
+      message: `directory ${given} has no spec files (${SPEC_EXTENSIONS.join(', ')}); add one or give the files directly`,
+      file: given,
+    });
+  }
+  return files;
+}
+
+function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+function isErrno(err: unknown, code: string): boolean {
+  return err instanceof Error && (err as NodeJS.ErrnoException).code === code;
+}
+
+function reason(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,121 @@
+/**
+ * The pure core of spec loading: texts in, a Desired topology and diagnostics
+ * out. No file system: `load-files.ts` reads the files and calls this.
+ */
+import type { Desired, Resource } from '../model/types.js';
+import type { Diagnostic } from '../model/diagnostics.js';
+import { diagnostic, hasErrors } from '../model/diagnostics.js';
+import { resourceKey } from '../model/keys.js';
+import type { FileDecls, SpecModel } from './declarations.js';
+import { parseSource } from './yaml-source.js';
+import { parseJsonSource } from './json-source.js';
+import type { ParsedSource } from './yaml-source.js';
+import { detectFormat } from './detect-format.js';
+import { checkSchema } from './schema-check.js';
+import type { SpecFormat } from './schema-check.js';
+import { fromNative } from './from-native.js';
+import { fromDefinitions, ignoredKinds } from './from-definitions.js';
+import { mergeDecls } from './merge.js';
+import { validateSpec } from './validate.js';
+
+export interface SpecText {
+  /** The name diagnostics use for this text, usually its path. */
+  readonly file: string;
+  readonly text: string;
+}
+
+export interface LoadResult {
+  /** Null when any diagnostic is an error. */
+  readonly desired: Desired | null;
+  /** Errors and warnings, in file order, then by line and column. */
+  readonly diagnostics: Diagnostic[];
+}
+
+/** One file's outcome: its declarations, or undefined when it could not be read as a spec. */
+interface FileOutcome {
+  readonly decls: FileDecls | undefined;
+  readonly diagnostics: Diagnostic[];
+}
+
+/**
+ * Load a spec made of several texts (YAML or JSON, native or definitions
+ * export, detected per text). Never throws on bad input.
+ */
+export function loadSpecTexts(texts: readonly SpecText[]): LoadResult {
+  if (texts.length === 0) {
+    return { desired: null, diagnostics: [diagnostic('NO_SPEC_FILES', 'no spec files to load; give a topology file or a directory of them')] };
+  }
+  const diagnostics: Diagnostic[] = [];
+  const files: FileDecls[] = [];
+  let unreadable = false;
+  for (const t of texts) {
+    const outcome = loadOne(t);
+    diagnostics.push(...outcome.diagnostics);
+    if (outcome.decls) files.push(outcome.decls);
+    else unreadable = true;
+  }
+  // With a file missing from the merge, its resources would show up as dangling references.
+  if (!unreadable) {
+    const merged = mergeDecls(files);
+    diagnostics.push(...merged.diagnostics, ...validateSpec(merged.model));
+    if (!hasErrors(diagnostics)) return { desired: toDesired(merged.model), diagnostics: sortDiagnostics(diagnostics, texts) };
+  }
+  return { desired: null, diagnostics: sortDiagnostics(diagnostics, texts) };
+}
+
+/** A single text as a whole spec (convenient for tests and editors). */
+export function parseSpecText(text: string, file: string): LoadResult {
+  return loadSpecTexts([{ file, text }]);
+}
+
+function loadOne({ file, text }: SpecText): FileOutcome {
+  const src = (file.toLowerCase().endsWith('.json') ? parseJsonSource(text, file) : undefined) ?? parseSource(text, file);
+  const diagnostics = [...src.diagnostics];
+  if (hasErrors(diagnostics)) return { decls: undefined, diagnostics };
+  const detected = detectFormat(src.value);
+  if (detected.format === 'unknown') {
+    diagnostics.push(diagnostic('UNKNOWN_FORMAT', detected.reason, src.locateNearest('')));
+    return { decls: undefined, diagnostics };
+  }
+  if (detected.format === 'definitions') diagnostics.push(...ignoredKinds(src));
+  const schemaDiagnostics = checkSchema(src, detected.format);
+  diagnostics.push(...schemaDiagnostics);
+  if (hasErrors(schemaDiagnostics)) return { decls: undefined, diagnostics };
+  const read = toDecls(src, detected.format);
+  diagnostics.push(...read.diagnostics);
+  return { decls: read.decls, diagnostics };
+}
+
+function toDecls(src: ParsedSource, format: SpecFormat): ReturnType<typeof fromNative> {
+  switch (format) {
+    case 'native':
+      return fromNative(src);
+    case 'definitions':
+      return fromDefinitions(src);
+    default: {
+      const never: never = format;
+      return never;
+    }
+  }
+}
+
+function toDesired(model: SpecModel): Desired {
+  const resources = new Map<string, Resource>();
+  const add = (r: Resource): void => {
+    resources.set(resourceKey(r), r);
+  };
+  for (const { resource } of model.vhosts.values()) add(resource);
+  for (const { resource } of model.exchanges) add(resource);
+  for (const { resource } of model.queues) add(resource);
+  for (const { resource } of model.bindings) add(resource);
+  return { vhosts: [...model.vhosts.keys()], resources };
+}
+
+function sortDiagnostics(diagnostics: readonly Diagnostic[], texts: readonly SpecText[]): Diagnostic[] {
+  const order = new Map(texts.map((t, i) => [t.file, i]));
+  const rank = (d: Diagnostic): number => (d.file === undefined ? -1 : (order.get(d.file) ?? texts.length));
+  return diagnostics
+    .map((d, i) => ({ d, i }))
+    .sort((a, b) => rank(a.d) - rank(b.d) || (a.d.line ?? 0) - (b.d.line ?? 0) || (a.d.column ?? 0) - (b.d.column ?? 0) || a.i - b.i)
+    .map(({ d }) => d);
+}

@@ -1,0 +1,112 @@
+/**
+ * Several files make one spec: vhosts merge (their metadata must agree), every
+ * other resource may be declared once, and queue types are resolved against
+ * the merged vhost's default_queue_type.
+ */
+import type { QueueResource, QueueType, VhostResource } from '../model/types.js';
+import type { Diagnostic } from '../model/diagnostics.js';
+import { diagnostic } from '../model/diagnostics.js';
+import { resourceKey } from '../model/keys.js';
+import type { BindingDecl, ExchangeDecl, FileDecls, MergedQueue, Origin, SpecModel, VhostDecl } from './declarations.js';
+import { where } from './declarations.js';
+import { q } from './describe.js';
+
+type VhostField = 'description' | 'tags' | 'default_queue_type';
+const VHOST_FIELDS: readonly VhostField[] = ['description', 'tags', 'default_queue_type'];
+
+export function mergeDecls(files: readonly FileDecls[]): { model: SpecModel; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const vhosts = mergeVhosts(files.flatMap((f) => f.vhosts), diagnostics);
+
+  const seen = new Map<string, Origin>();
+  const once = (key: string, what: string, origin: Origin): boolean => {
+    const first = seen.get(key);
+    if (first === undefined) {
+      seen.set(key, origin);
+      return true;
+    }
+    diagnostics.push(
+      diagnostic(
+        'DUPLICATE_RESOURCE',
+        `${what} is declared twice: at ${where(first.at)} and at ${where(origin.at)}; keep one of them`,
+        origin.at,
+      ),
+    );
+    return false;
+  };
+
+  const exchanges: ExchangeDecl[] = [];
+  for (const x of files.flatMap((f) => f.exchanges)) {
+    if (once(resourceKey(x.resource), `exchange ${q(x.resource.name)} in vhost ${q(x.resource.vhost)}`, x.origin)) exchanges.push(x);
+  }
+
+  const queues: MergedQueue[] = [];
+  for (const decl of files.flatMap((f) => f.queues)) {
+    const r = decl.resource;
+    // The broker applies a vhost's default queue type to durable queues only (rabbitmq-semantics.md §7).
+    const vhostDefault: QueueType = r.durable ? (vhosts.get(r.vhost)?.resource.default_queue_type ?? 'classic') : 'classic';
+    const resource: QueueResource = { ...r, type: decl.type ?? vhostDefault };
+    if (once(resourceKey(resource), `queue ${q(r.name)} in vhost ${q(r.vhost)}`, decl.origin)) queues.push({ ...decl, resource });
+  }
+
+  const bindings: BindingDecl[] = [];
+  for (const b of files.flatMap((f) => f.bindings)) {
+    if (once(resourceKey(b.resource), `binding ${b.resource.name} in vhost ${q(b.resource.vhost)}`, b.origin)) bindings.push(b);
+  }
+
+  return { model: { vhosts, exchanges, queues, bindings }, diagnostics };
+}
+
+function mergeVhosts(decls: readonly VhostDecl[], diagnostics: Diagnostic[]): SpecModel['vhosts'] {
+  const groups = new Map<string, VhostDecl[]>();
+  for (const d of decls) {
+    const list = groups.get(d.name);
+    if (list) list.push(d);
+    else groups.set(d.name, [d]);
+  }
+  const out = new Map<string, { resource: VhostResource; origin: Origin }>();
+  for (const [name, list] of groups) {
+    const origin = (list.find((d) => d.explicit) ?? list[0])?.origin;
+    if (origin === undefined) continue;
+    const chosen: Partial<Record<VhostField, { value: string | readonly string[]; from: VhostDecl }>> = {};
+    for (const d of list) {
+      for (const field of VHOST_FIELDS) {
+        const value = d[field];
+        if (value === undefined) continue;
+        const prior = chosen[field];
+        if (prior === undefined) {
+          chosen[field] = { value, from: d };
+        } else if (!sameValue(prior.value, value)) {
+          diagnostics.push(
+            diagnostic(
+              'VHOST_CONFLICT',
+              `vhost ${q(name)} sets \`${field}\` to ${JSON.stringify(value)} here but to ${JSON.stringify(prior.value)} at ${where(prior.from.origin.at)}; set it in one file only`,
+              d.origin.field(field),
+            ),
+          );
+        }
+      }
+    }
+    const description = chosen.description?.value;
+    const tags = chosen.tags?.value;
+    const dqt = chosen.default_queue_type?.value;
+    out.set(name, {
+      origin,
+      resource: {
+        kind: 'vhost',
+        vhost: name,
+        name,
+        description: typeof description === 'string' ? description : '',
+        tags: Array.isArray(tags) ? [...(tags as readonly string[])] : [],
+        default_queue_type: typeof dqt === 'string' ? (dqt as QueueType) : 'classic',
+        source: origin.at,
+      },
+    });
+  }
+  return out;
+}
+
+function sameValue(a: string | readonly string[], b: string | readonly string[]): boolean {
+  if (typeof a === 'string' || typeof b === 'string') return a === b;
+  return JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
+}

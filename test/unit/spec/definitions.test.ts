@@ -1,0 +1,178 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadSpecTexts, parseSpecText } from '../../../src/spec/index.js';
+import { bindingKey, namedKey } from '../../../src/model/keys.js';
+import { only, where } from './helpers.js';
+
+const SEED = '/work/shared/acceptance/seed-definitions.json';
+
+describe('RabbitMQ definitions export as a spec', () => {
+  it('accepts the acceptance seed as it is', () => {
+    const { desired, diagnostics } = parseSpecText(readFileSync(SEED, 'utf8'), 'seed-definitions.json');
+    expect(diagnostics).toEqual([]);
+    expect(desired?.vhosts).toEqual(['acceptance']);
+    const all = [...(desired?.resources.values() ?? [])];
+    expect(all.map((r) => `${r.kind} ${r.name}`)).toEqual([
+      'vhost acceptance',
+      'exchange tasks_fanout',
+      'exchange tasks',
+      'queue piap',
+      'queue hipri',
+      'queue midpri',
+      'queue lopri',
+      'binding tasks_fanout -> piap [suo_piao]',
+      'binding tasks -> hipri [hipri]',
+      'binding tasks -> midpri [midpri]',
+      'binding tasks -> lopri [lopri]',
+    ]);
+    expect(desired?.resources.get(namedKey('vhost', 'acceptance', 'acceptance'))).toMatchObject({
+      description: '',
+      tags: [],
+      default_queue_type: 'classic',
+      source: { file: 'seed-definitions.json', line: 2, column: 14, path: '/vhosts/0' },
+    });
+    expect(desired?.resources.get(namedKey('exchange', 'acceptance', 'tasks_fanout'))).toEqual({
+      kind: 'exchange',
+      vhost: 'acceptance',
+      name: 'tasks_fanout',
+      type: 'fanout',
+      durable: true,
+      auto_delete: false,
+      internal: false,
+      arguments: {},
+      source: { file: 'seed-definitions.json', line: 4, column: 5, path: '/exchanges/0' },
+    });
+    expect(desired?.resources.get(namedKey('queue', 'acceptance', 'lopri'))).toEqual({
+      kind: 'queue',
+      vhost: 'acceptance',
+      name: 'lopri',
+      type: 'classic',
+      durable: true,
+      auto_delete: false,
+      arguments: { 'x-max-length': 10000 },
+      source: { file: 'seed-definitions.json', line: 11, column: 5, path: '/queues/3' },
+    });
+    const binding = desired?.resources.get(
+      bindingKey({ vhost: 'acceptance', source: 'tasks_fanout', destination: 'piap', destination_type: 'queue', routing_key: 'suo_piao', arguments: {} }),
+    );
+    expect(binding).toMatchObject({ kind: 'binding', sourceLocation: { line: 14, column: 5, path: '/bindings/0' } });
+  });
+
+  it('reports a binding to an undeclared destination at file:line:column', () => {
+    const text = [
+      '{',
+      '  "vhosts": [{ "name": "v" }],',
+      '  "exchanges": [{ "name": "x", "vhost": "v", "type": "direct", "durable": true, "auto_delete": false, "internal": false, "arguments": {} }],',
+      '  "queues": [{ "name": "orders", "vhost": "v", "durable": true, "auto_delete": false, "arguments": {} }],',
+      '  "bindings": [',
+      '    { "source": "x", "vhost": "v", "destination": "order", "destination_type": "queue", "routing_key": "k", "arguments": {} }',
+      '  ]',
+      '}',
+    ].join('\n');
+    const { desired, diagnostics } = parseSpecText(text, 'definitions.json');
+    expect(desired).toBeNull();
+    expect(diagnostics.map(where)).toEqual([
+      { code: 'BINDING_DESTINATION_UNDECLARED', severity: 'error', file: 'definitions.json', line: 6, column: 51, path: '/bindings/0/destination' },
+    ]);
+    expect(diagnostics[0]?.message).toBe('binding destination queue "order" is not declared in vhost "v"; did you mean "orders"? (or declare it under `queues`)');
+  });
+
+  it('ignores users, policies and the like with one warning, and ignores version keys silently', () => {
+    const text = JSON.stringify(
+      {
+        rabbit_version: '3.13.7',
+        rabbitmq_version: '3.13.7',
+        product_name: 'RabbitMQ',
+        product_version: '3.13.7',
+        users: [{ name: 'guest' }],
+        permissions: [{}, {}],
+        topic_permissions: [],
+        policies: [{ name: 'p' }],
+        parameters: [],
+        global_parameters: [{ name: 'cluster_name', value: 'x' }],
+        vhosts: [{ name: '/' }],
+        queues: [{ name: 'q', vhost: '/', durable: true, auto_delete: false, arguments: {} }],
+      },
+      null,
+      2,
+    );
+    const { desired, diagnostics } = parseSpecText(text, 'defs.json');
+    expect(desired?.resources.size).toBe(2);
+    expect(diagnostics.map(where)).toEqual([{ code: 'UNSUPPORTED_KINDS_IGNORED', severity: 'warning', file: 'defs.json', line: 6, column: 3, path: '/users' }]);
+    expect(diagnostics[0]?.message).toBe(
+      'this definitions file also has users (1), permissions (2), policies (1), global_parameters (1); Warren does not manage those yet and ignores them',
+    );
+  });
+
+  it('declares the vhosts resources use when there is no `vhosts` list, and refuses undeclared ones when there is', () => {
+    const implicit = parseSpecText(JSON.stringify({ queues: [{ name: 'q', vhost: 'a' }] }), 'i.json');
+    expect(implicit.diagnostics).toEqual([]);
+    expect(implicit.desired?.vhosts).toEqual(['a']);
+
+    const text = '{\n  "vhosts": [{ "name": "a" }],\n  "queues": [{ "name": "q", "vhost": "b" }]\n}';
+    const d = only(parseSpecText(text, 'e.json').diagnostics, 'VHOST_UNDECLARED');
+    expect(where(d)).toMatchObject({ line: 3, column: 38, path: '/queues/0/vhost' });
+  });
+
+  it('explains a single-vhost export, which has no `vhost` fields', () => {
+    const d = only(parseSpecText(JSON.stringify({ rabbit_version: '3.13.7', queues: [{ name: 'q' }] }), 'one.json').diagnostics, 'DEFINITIONS_WITHOUT_VHOST');
+    expect(d.message).toContain('export the whole broker');
+  });
+
+  it('validates the export shape; unknown fields are only warnings', () => {
+    const text = '{\n  "queues": [{ "name": "q", "vhost": "/", "durable": "true", "exclusive_owner": null }]\n}';
+    const { diagnostics } = parseSpecText(text, 'd.json');
+    expect(diagnostics.map(where)).toEqual([
+      { code: 'SCHEMA_TYPE', severity: 'error', file: 'd.json', line: 2, column: 54, path: '/queues/0/durable' },
+      { code: 'SCHEMA_UNKNOWN_PROPERTY', severity: 'warning', file: 'd.json', line: 2, column: 62, path: '/queues/0/exclusive_owner' },
+    ]);
+    expect(diagnostics[0]?.message).toBe('`durable` of queue "q" (vhost "/") must be a boolean (true or false), got the string "true"; write true without quotes');
+  });
+
+  it('takes the queue type from `type` or x-queue-type, and the vhost metadata default_queue_type', () => {
+    const text = JSON.stringify({
+      vhosts: [{ name: 'v', metadata: { description: 'd', tags: ['t'], default_queue_type: 'quorum' } }],
+      queues: [
+        { name: 'a', vhost: 'v', durable: true, auto_delete: false, arguments: {} },
+        { name: 'b', vhost: 'v', durable: true, auto_delete: false, arguments: { 'x-queue-type': 'stream' } },
+        { name: 'c', vhost: 'v', type: 'classic', durable: true, auto_delete: false, arguments: {} },
+      ],
+    });
+    const { desired, diagnostics } = parseSpecText(text, 'd.json');
+    expect(diagnostics).toEqual([]);
+    expect(desired?.resources.get(namedKey('vhost', 'v', 'v'))).toMatchObject({ description: 'd', tags: ['t'], default_queue_type: 'quorum' });
+    const types = ['a', 'b', 'c'].map((n) => desired?.resources.get(namedKey('queue', 'v', n)));
+    expect(types.map((r) => (r?.kind === 'queue' ? [r.type, r.arguments] : undefined))).toEqual([
+      ['quorum', {}],
+      ['stream', {}],
+      ['classic', {}],
+    ]);
+  });
+
+  it('mixes with native files in one spec', () => {
+    const native = 'version: 1\nvhosts:\n  acceptance:\n    queues:\n      extra: { bind: [{ exchange: tasks, routing_key: extra }] }\n';
+    const { desired, diagnostics } = loadSpecTexts([
+      { file: 'seed.json', text: readFileSync(SEED, 'utf8') },
+      { file: 'extra.yaml', text: native },
+    ]);
+    expect(diagnostics).toEqual([]);
+    expect(desired?.vhosts).toEqual(['acceptance']);
+    expect(desired?.resources.size).toBe(13);
+  });
+});
+
+describe('definitions: reserved names', () => {
+  it('skips amq.* exchanges and queues with a warning, as RabbitMQ import does', () => {
+    const text = JSON.stringify({
+      exchanges: [{ name: 'amq.rabbitmq.log', vhost: '/', type: 'topic', durable: true, auto_delete: false, internal: true, arguments: {} }],
+      queues: [{ name: 'amq.gen-abc', vhost: '/', durable: true, auto_delete: false, arguments: {} }, { name: 'q', vhost: '/' }],
+      bindings: [{ source: 'amq.topic', vhost: '/', destination: 'q', destination_type: 'queue', routing_key: '#', arguments: {} }],
+    });
+    const { desired, diagnostics } = parseSpecText(text, 'd.json');
+    expect(diagnostics.map((d) => [d.code, d.severity, d.path])).toEqual([
+      ['RESERVED_NAME_IGNORED', 'warning', '/exchanges/0/name'],
+      ['RESERVED_NAME_IGNORED', 'warning', '/queues/0/name'],
+    ]);
+    expect([...(desired?.resources.values() ?? [])].map((r) => `${r.kind} ${r.name}`)).toEqual(['vhost /', 'queue q', 'binding amq.topic -> q [#]']);
+  });
+});
