@@ -31,8 +31,11 @@ export function bindingsPath(vhost: string): string {
   return `/api/bindings/${seg(vhost)}`;
 }
 
+/** The narrow port the reader needs: GET a management API path, answer parsed JSON. */
+export type LiveSource = Pick<ManagementClient, 'get'>;
+
 /** The live state of `vhosts` (those that do not exist simply have no resources). */
-export async function readLive(client: ManagementClient, vhosts: readonly string[]): Promise<Observed> {
+export async function readLive(client: LiveSource, vhosts: readonly string[]): Promise<Observed> {
   const [overview, vhostList] = await Promise.all([client.get('/api/overview'), client.get('/api/vhosts?disable_stats=true')]);
   const broker = normalizeOverview(overview);
   const vhostResources = normalizeVhosts(vhostList, vhosts);
@@ -44,7 +47,7 @@ export async function readLive(client: ManagementClient, vhosts: readonly string
   return { broker, vhosts: [...vhosts], resources };
 }
 
-async function readVhost(client: ManagementClient, vhost: string): Promise<Resource[]> {
+async function readVhost(client: LiveSource, vhost: string): Promise<Resource[]> {
   const [queuesJson, exchangesJson, bindingsJson] = await Promise.all([
     client.get(queuesPath(vhost)),
     client.get(exchangesPath(vhost)),

@@ -59,5 +59,11 @@ export interface DiffOptions {
 
 /** `create queue "hipri" in vhost "/"`: how every report names a change. */
 export function describeChange(c: Pick<Change, 'action' | 'kind' | 'name' | 'vhost'>): string {
-  return `${c.action} ${c.kind} ${JSON.stringify(c.name)}${c.kind === 'vhost' ? '' : ` in vhost ${JSON.stringify(c.vhost)}`}`;
+  return `${c.action} ${describeResource(c)}`;
+}
+
+/** `queue "hipri" in vhost "/"`, `binding tasks -> hipri [hipri] in vhost "/"`, `vhost "/"` */
+export function describeResource(r: Pick<Change, 'kind' | 'name' | 'vhost'>): string {
+  const name = r.kind === 'binding' ? r.name : JSON.stringify(r.name);
+  return `${r.kind} ${name}${r.kind === 'vhost' ? '' : ` in vhost ${JSON.stringify(r.vhost)}`}`;
 }

@@ -1,7 +1,5 @@
 import type { ArgValue, Args, DestinationType, Kind, Resource } from './types.js';
 
-const SEP = '\u0000';
-
 /**
  * A canonical, order-independent rendering of an argument table that keeps the
  * value class the broker compares by: integers, floats, strings and booleans
@@ -42,12 +40,16 @@ export interface BindingIdentity {
   readonly arguments: Args;
 }
 
+/**
+ * Keys are JSON arrays of their parts: unambiguous whatever the names contain,
+ * and readable where the plan document shows them.
+ */
 export function bindingKey(b: BindingIdentity): string {
-  return ['binding', b.vhost, b.source, b.destination_type, b.destination, b.routing_key, canonicalArgs(b.arguments)].join(SEP);
+  return JSON.stringify(['binding', b.vhost, b.source, b.destination_type, b.destination, b.routing_key, canonicalArgs(b.arguments)]);
 }
 
 export function namedKey(kind: Exclude<Kind, 'binding'>, vhost: string, name: string): string {
-  return [kind, vhost, name].join(SEP);
+  return JSON.stringify([kind, vhost, name]);
 }
 
 /** The one canonical key of a resource: kind + vhost + identity. */

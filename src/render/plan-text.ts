@@ -1,4 +1,4 @@
-import type { Action, FieldChange } from '../model/change.js';
+import { describeResource, type Action, type FieldChange } from '../model/change.js';
 import { formatDiagnostic } from '../model/diagnostics.js';
 import type { PlanDocument, PlannedChange } from '../model/plan.js';
 import type { Resource } from '../model/types.js';
@@ -26,7 +26,14 @@ export function renderPlanText(plan: PlanDocument, style: Style = plainStyle): s
   if (plan.changes.length === 0) {
     lines.push(style.green('No changes. The broker matches the spec.'));
   } else {
-    for (const c of plan.changes) lines.push(...renderChange(c, style), '');
+    // One-line changes (bindings, plain deletes) stay together; blocks get a blank line around them.
+    for (const c of plan.changes) {
+      const block = renderChange(c, style);
+      if (block.length > 1 && lines.at(-1) !== '') lines.push('');
+      lines.push(...block);
+      if (block.length > 1) lines.push('');
+    }
+    if (lines.at(-1) !== '') lines.push('');
   }
 
   if (plan.warnings.length > 0) {
@@ -39,7 +46,7 @@ export function renderPlanText(plan: PlanDocument, style: Style = plainStyle): s
     lines.push(style.dim(`Unmanaged (on the broker, not in the spec; left alone, --prune deletes them):`));
     for (const u of plan.unmanaged) {
       const msgs = u.messages !== undefined ? ` (${u.messages} message${u.messages === 1 ? '' : 's'})` : '';
-      lines.push(style.dim(`  ${u.kind} ${JSON.stringify(u.name)} in vhost "${u.vhost}"${msgs}`));
+      lines.push(style.dim(`  ${describeResource(u)}${msgs}`));
     }
     lines.push('');
   }
@@ -67,8 +74,10 @@ function colour(action: Action, style: Style): (s: string) => string {
 function renderChange(c: PlannedChange, style: Style): string[] {
   const paint = colour(c.action, style);
   const sym = SYMBOL[c.action].padStart(3);
-  const title = `${sym} ${c.kind} ${JSON.stringify(c.name)}${c.kind === 'vhost' ? '' : ` in vhost "${c.vhost}"`}`;
-  const out = [paint(style.bold(title)) + style.dim(`  # ${c.reasons.join('; ')}`)];
+  const title = `${sym} ${describeResource(c)}`;
+  // A create of something missing needs no explanation; every other change says why.
+  const why = c.action === 'create' && !c.before ? '' : style.dim(`  # ${c.reasons.join('; ')}`);
+  const out = [paint(style.bold(title)) + why];
   if (c.action === 'create' && c.after && !c.before) out.push(...describe(c.after).map((l) => paint(`      ${l}`)));
   if (c.action === 'delete' && c.before?.kind === 'queue' && c.before.messages !== undefined) {
     out.push(paint(`      messages: ${c.before.messages}`));

@@ -9,7 +9,7 @@ const change: PlannedChange = {
   kind: 'queue',
   vhost: 'v',
   name: 'q',
-  key: 'queue\u0000v\u0000q',
+  key: '["queue","v","q"]',
   fields: [],
   reasons: [],
   phase: 'delete-queues',

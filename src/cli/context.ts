@@ -1,0 +1,57 @@
+import { formatDiagnostic, WarrenError, type Diagnostic } from '../model/diagnostics.js';
+import { redactSecrets } from '../util/redact.js';
+import { styleFor, type Style } from '../render/style.js';
+
+export const DEFAULT_MANAGEMENT_URL = 'http://guest:guest@127.0.0.1:15672';
+export const DEFAULT_AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
+
+/** Exit codes shared by every command. */
+export const EXIT = { ok: 0, error: 1, changes: 2 } as const;
+
+/** What a command needs from the process, passed in so commands stay testable. */
+export interface Io {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  readonly env: NodeJS.ProcessEnv;
+  readonly stdinIsTTY: boolean;
+  readonly stdoutIsTTY: boolean;
+  readonly cwd: string;
+  /** Ask a question on the terminal; resolves with the answer. */
+  readonly ask: (question: string) => Promise<string>;
+}
+
+export interface EndpointOptions {
+  readonly managementUrl?: string;
+  readonly amqpUrl?: string;
+}
+
+export interface Endpoints {
+  readonly management: string;
+  readonly amqp: string;
+}
+
+/** Flags win over environment variables, which win over the local guest broker. */
+export function resolveEndpoints(opts: EndpointOptions, env: NodeJS.ProcessEnv): Endpoints {
+  return {
+    management: opts.managementUrl ?? env['WARREN_MANAGEMENT_URL'] ?? DEFAULT_MANAGEMENT_URL,
+    amqp: opts.amqpUrl ?? env['WARREN_AMQP_URL'] ?? DEFAULT_AMQP_URL,
+  };
+}
+
+/** Colour only on a terminal, never under NO_COLOR or --no-color. */
+export function styleOf(opts: { color?: boolean }, io: Io): Style {
+  const wanted = opts.color !== false && io.stdoutIsTTY && !('NO_COLOR' in io.env) && io.env['TERM'] !== 'dumb';
+  return styleFor(wanted);
+}
+
+/** Print diagnostics (errors and warnings) to stderr, secrets removed. */
+export function printDiagnostics(io: Io, diags: readonly Diagnostic[], secrets: readonly string[] = []): void {
+  for (const d of diags) io.err(`${redactSecrets(formatDiagnostic(d), [...secrets])}\n`);
+}
+
+/** Turn anything thrown into diagnostics, never a stack trace. */
+export function toDiagnostics(e: unknown): readonly Diagnostic[] {
+  if (e instanceof WarrenError) return e.diagnostics;
+  const message = e instanceof Error ? e.message : String(e);
+  return [{ code: 'INTERNAL_ERROR', severity: 'error', message: `${message} (this is a bug in Warren; please report it)` }];
+}

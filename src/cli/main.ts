@@ -1,0 +1,61 @@
+import { createInterface } from 'node:readline/promises';
+import { Command, CommanderError } from 'commander';
+import { VERSION } from '../version.js';
+import { registerApply } from './commands/apply.js';
+import { registerPlan } from './commands/plan.js';
+import { registerRoute } from './commands/route.js';
+import { registerValidate } from './commands/validate.js';
+import { EXIT, printDiagnostics, toDiagnostics, type Io } from './context.js';
+
+/** Build the program. Every command reports through `io` and `setExit`; nothing here exits the process. */
+export function buildProgram(io: Io, setExit: (code: number) => void): Command {
+  const program = new Command('warren')
+    .description('Topology-as-code for RabbitMQ: validate, plan and apply exchanges, queues and bindings')
+    .version(VERSION, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err });
+  registerValidate(program, io, setExit);
+  registerPlan(program, io, setExit);
+  registerApply(program, io, setExit);
+  registerRoute(program, io, setExit);
+  return program;
+}
+
+/** Run the CLI; resolves with the exit code. */
+export async function run(argv: readonly string[], io: Io): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = buildProgram(io, (c) => (code = c));
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.error;
+    printDiagnostics(io, toDiagnostics(e));
+    return EXIT.error;
+  }
+}
+
+function processIo(): Io {
+  return {
+    out: (t) => void process.stdout.write(t),
+    err: (t) => void process.stderr.write(t),
+    env: process.env,
+    stdinIsTTY: process.stdin.isTTY === true,
+    stdoutIsTTY: process.stdout.isTTY === true,
+    cwd: process.cwd(),
+    ask: async (question) => {
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return await rl.question(question);
+      } finally {
+        rl.close();
+      }
+    },
+  };
+}
+
+export async function main(): Promise<void> {
+  const code = await run(process.argv.slice(2), processIo());
+  process.exitCode = code;
+}

@@ -1,0 +1,68 @@
+/**
+ * Run Warren's CLI in-process (src/cli/main.ts `run`) or as the built binary
+ * (bin/warren), against the test broker, capturing output and exit code.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { run } from '../../src/cli/main.js';
+import { testUrls } from './broker.js';
+
+export interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+const repoRoot = resolve(import.meta.dirname, '..', '..');
+
+function brokerEnv(): Record<string, string> {
+  const urls = testUrls();
+  return { WARREN_MANAGEMENT_URL: urls.management, WARREN_AMQP_URL: urls.amqp, NO_COLOR: '1' };
+}
+
+/** `warren <args>` in this process, as a non-interactive user would run it. */
+export async function warren(...args: string[]): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const code = await run(args, {
+    out: (t) => void (stdout += t),
+    err: (t) => void (stderr += t),
+    env: { ...process.env, ...brokerEnv() },
+    stdinIsTTY: false,
+    stdoutIsTTY: false,
+    cwd: repoRoot,
+    ask: () => Promise.reject(new Error('no terminal in tests')),
+  });
+  return { code, stdout, stderr };
+}
+
+/** `./bin/warren <args>` as a child process (needs `npm run build`). */
+export function warrenBin(args: string[], env: Record<string, string> = {}): CliResult {
+  const r = spawnSync(join(repoRoot, 'bin', 'warren'), args, {
+    cwd: repoRoot,
+    env: { ...process.env, ...brokerEnv(), ...env },
+    input: '',
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Write a spec (object or YAML text) to a temp file; returns its path. */
+export function specFile(spec: unknown, name = 'topology.yaml'): string {
+  const dir = mkdtempSync(join(tmpdir(), 'warren-test-'));
+  const path = join(dir, name);
+  writeFileSync(path, typeof spec === 'string' ? spec : stringify(spec));
+  return path;
+}
+
+/** A copy of a spec file of the repository whose vhosts are all renamed to `vhost`. */
+export function specInVhost(file: string, vhost: string): string {
+  const doc = parse(readFileSync(join(repoRoot, file), 'utf8')) as { vhosts: Record<string, unknown> };
+  const merged: Record<string, unknown> = {};
+  for (const body of Object.values(doc.vhosts)) merged[vhost] = body;
+  return specFile({ ...doc, vhosts: merged });
+}
