@@ -5,6 +5,7 @@
  * The report is a versioned JSON contract like the plan; every renderer is
  * built from it.
  */
+import { describeResource } from '../model/change.js';
 import { resourceKey } from '../model/keys.js';
 import type { PlanDocument } from '../model/plan.js';
 import { KINDS, type Kind, type ResourceMap } from '../model/types.js';
@@ -115,9 +116,7 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function where(e: DriftEntry): string {
-  return `${e.kind} ${JSON.stringify(e.name)}${e.kind === 'vhost' ? '' : ` in vhost ${JSON.stringify(e.vhost)}`}`;
-}
+const where = describeResource;
 
 function show(v: unknown): string {
   return v === undefined ? '(absent)' : JSON.stringify(v);
@@ -176,18 +175,18 @@ export function renderDriftMarkdown(report: DriftReport, options: MarkdownOption
   const budget = Math.floor((options.detailBudget ?? DEFAULT_DETAIL_BUDGET) / 3);
   const more = (n: number): string => `… and ${n} more`;
   if (report.missing.length > 0) {
-    const lines = listWithin(report.missing.map((m) => [`- ${where(m)}`]), max, budget, more);
+    const lines = listWithin(report.missing, (m) => [`- ${where(m)}`], max, budget, more);
     out.push(...details(`Missing: ${report.missing.length} declared, absent on the broker`, codeBlock('diff', lines)), '');
   }
   if (report.changed.length > 0) {
-    const items = report.changed.map((c) => [
+    const changedLines = (c: DriftChanged): string[] => [
       `@@ ${where(c)} @@${c.needs_replace ? ' needs a replace' : ''}`,
       ...c.fields.flatMap((f) => [...(f.live !== undefined ? [`-   ${f.field}: ${JSON.stringify(f.live)}   (live)`] : []), ...(f.declared !== undefined ? [`+   ${f.field}: ${JSON.stringify(f.declared)}   (declared)`] : [])]),
-    ]);
-    out.push(...details(`Changed: ${report.changed.length} differ from the spec`, codeBlock('diff', listWithin(items, max, budget, more))), '');
+    ];
+    out.push(...details(`Changed: ${report.changed.length} ${report.changed.length === 1 ? 'differs' : 'differ'} from the spec`, codeBlock('diff', listWithin(report.changed, changedLines, max, budget, more))), '');
   }
   if (report.unmanaged.length > 0) {
-    const lines = listWithin(report.unmanaged.map((u) => [`+ ${where(u)}${messagesOf(u)}`]), max, budget, more);
+    const lines = listWithin(report.unmanaged, (u) => [`+ ${where(u)}${messagesOf(u)}`], max, budget, more);
     out.push(...details(`Unmanaged: ${report.unmanaged.length} on the broker, not declared`, codeBlock('diff', lines)), '');
   }
   if (options.graph) {

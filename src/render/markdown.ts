@@ -5,9 +5,10 @@
  * Capped so that a 10,000-change plan stays readable and under GitHub's
  * 65,536-character comment limit.
  */
-import type { Action, FieldChange } from '../model/change.js';
+import { describeChange, describeResource, type Action, type FieldChange } from '../model/change.js';
 import { formatDiagnostic, type Diagnostic } from '../model/diagnostics.js';
 import type { PlanDocument, PlannedChange } from '../model/plan.js';
+import { resourceKey } from '../model/keys.js';
 import { KINDS, type Kind, type Resource, type ResourceMap } from '../model/types.js';
 import { buildGraph, type Highlight } from '../graph/build.js';
 import { mermaidOf, omittedNote } from './graph.js';
@@ -54,14 +55,14 @@ export function renderPlanMarkdown(plan: PlanDocument, options: MarkdownOptions 
     for (const kind of kinds) {
       const changes = plan.changes.filter((c) => c.kind === kind);
       const summary = ACTION_COLUMNS.filter((a) => (counts.get(kind)?.[a] ?? 0) > 0).map((a) => `${counts.get(kind)?.[a] ?? 0} ${VERB[a]}`);
-      const lines = listWithin(changes.map(changeLines), options.maxDetails ?? DEFAULT_MAX_DETAILS, budget, (n) => `… and ${n} more`);
+      const lines = listWithin(changes, changeLines, options.maxDetails ?? DEFAULT_MAX_DETAILS, budget, (n) => `… and ${n} more`);
       out.push(...details(`${PLURAL[kind]}: ${summary.join(', ')}`, codeBlock('diff', lines)), '');
     }
   }
 
   out.push(...warningsSection(plan.warnings));
   if (plan.unmanaged.length > 0) {
-    const lines = listWithin(plan.unmanaged.map((u) => [`${u.kind} ${JSON.stringify(u.name)} in vhost ${JSON.stringify(u.vhost)}${u.messages !== undefined ? ` (${plural(u.messages, 'message')})` : ''}`]), options.maxDetails ?? DEFAULT_MAX_DETAILS, 5_000, (n) => `… and ${n} more`);
+    const lines = listWithin(plan.unmanaged, (u) => [`${describeResource(u)}${u.messages !== undefined ? ` (${plural(u.messages, 'message')})` : ''}`], options.maxDetails ?? DEFAULT_MAX_DETAILS, 5_000, (n) => `… and ${n} more`);
     out.push(...details(`Unmanaged: ${plan.unmanaged.length} on the broker, not in the spec (left alone; <code>--prune</code> deletes them)`, codeBlock('text', lines)), '');
   }
 
@@ -126,17 +127,19 @@ export function codeBlock(lang: string, lines: readonly string[]): string[] {
 }
 
 /**
- * Items (each a few lines) in order until `max` items or `budget` characters,
- * then one line for the rest.
+ * Items, each as a few lines, in order until `max` items or `budget`
+ * characters, then one line for the rest. Lines are only made for items shown.
  */
-export function listWithin(items: readonly (readonly string[])[], max: number, budget: number, more: (n: number) => string): string[] {
+export function listWithin<T>(items: readonly T[], linesOf: (item: T) => readonly string[], max: number, budget: number, more: (n: number) => string): string[] {
   const out: string[] = [];
   let used = 0;
   let shown = 0;
   for (const item of items) {
-    const size = item.reduce((acc, l) => acc + l.length + 1, 0);
-    if (shown >= max || (shown > 0 && used + size > budget)) break;
-    out.push(...item);
+    if (shown >= max) break;
+    const lines = linesOf(item);
+    const size = lines.reduce((acc, l) => acc + l.length + 1, 0);
+    if (shown > 0 && used + size > budget) break;
+    out.push(...lines);
     used += size;
     shown += 1;
   }
@@ -149,8 +152,7 @@ function capped<T>(items: readonly T[], max: number, more: (n: number) => string
 }
 
 function changeLines(c: PlannedChange): string[] {
-  const where = c.kind === 'vhost' ? '' : ` in vhost ${JSON.stringify(c.vhost)}`;
-  const out = [`@@ ${c.action} ${c.kind} ${JSON.stringify(c.name)}${where} @@ ${c.reasons.join('; ')}`];
+  const out = [`@@ ${describeChange(c)} @@ ${c.reasons.join('; ')}`];
   if (c.action === 'create' && c.after && !c.before) out.push(...describe(c.after).map((l) => `+   ${l}`));
   if (c.action === 'delete' && c.before?.kind === 'queue' && c.before.messages !== undefined) out.push(`-   messages: ${c.before.messages}`);
   for (const f of c.fields) out.push(...fieldLines(f, c.action));
@@ -192,7 +194,7 @@ function planGraph(plan: PlanDocument, base: ResourceMap | undefined): ResourceM
   const map = new Map(base ?? []);
   for (const c of plan.changes) {
     const r = c.after ?? c.before;
-    if (r) map.set(c.key, r);
+    if (r) map.set(resourceKey(r), r);
   }
   return map;
 }
@@ -201,10 +203,13 @@ function planHighlight(plan: PlanDocument): Highlight {
   const added = new Set<string>();
   const removed = new Set<string>();
   const changed = new Set<string>();
+  // Keyed like the graph, from the resources: a plan saved by another Warren version may key differently.
   for (const c of plan.changes) {
-    if (c.action === 'delete') removed.add(c.key);
-    else if (c.action === 'create' && !c.before) added.add(c.key);
-    else if (c.action === 'update' || c.action === 'replace') changed.add(c.key);
+    const r = c.after ?? c.before;
+    if (!r) continue;
+    if (c.action === 'delete') removed.add(resourceKey(r));
+    else if (c.action === 'create' && !c.before) added.add(resourceKey(r));
+    else if (c.action === 'update' || c.action === 'replace') changed.add(resourceKey(r));
   }
   return { added, removed, changed };
 }

@@ -5,7 +5,8 @@ export function renderPlanJson(plan: PlanDocument): string {
   return `${JSON.stringify(plan, stripInternal, 2)}\n`;
 }
 
-// Source locations belong to diagnostics, not to the plan contract.
+// Source locations belong to diagnostics, not to the plan contract. A binding's
+// `source` is its exchange name (a string) and stays.
 function stripInternal(key: string, value: unknown): unknown {
-  return key === 'source' || key === 'sourceLocation' ? undefined : value;
+  return (key === 'source' && typeof value === 'object') || key === 'sourceLocation' ? undefined : value;
 }

@@ -1,0 +1,119 @@
+/**
+ * Resources → a RabbitMQ definitions document (the shape of
+ * `GET /api/definitions` and `rabbitmqctl import_definitions`), limited to
+ * vhosts, exchanges, queues and bindings.
+ */
+import { canonicalArgs } from '../model/keys.js';
+import type { ArgValue, Args, DestinationType, QueueType, ResourceMap } from '../model/types.js';
+
+interface DefVhostMeta {
+  readonly description: string;
+  readonly tags: string[];
+  readonly default_queue_type: QueueType;
+}
+
+export interface DefVhost extends DefVhostMeta {
+  readonly name: string;
+  /** The same three fields again: 3.11+ read them from here, older versions from the top level. */
+  readonly metadata: DefVhostMeta;
+}
+
+export interface DefExchange {
+  readonly name: string;
+  readonly vhost: string;
+  readonly type: string;
+  readonly durable: boolean;
+  readonly auto_delete: boolean;
+  readonly internal: boolean;
+  readonly arguments: Record<string, ArgValue>;
+}
+
+export interface DefQueue {
+  readonly name: string;
+  readonly vhost: string;
+  readonly durable: boolean;
+  readonly auto_delete: boolean;
+  /** Carries `x-queue-type` unless the queue gets its type from the vhost default. */
+  readonly arguments: Record<string, ArgValue>;
+}
+
+export interface DefBinding {
+  readonly source: string;
+  readonly vhost: string;
+  readonly destination: string;
+  readonly destination_type: DestinationType;
+  readonly routing_key: string;
+  readonly arguments: Record<string, ArgValue>;
+}
+
+export interface Definitions {
+  readonly vhosts: DefVhost[];
+  readonly exchanges: DefExchange[];
+  readonly queues: DefQueue[];
+  readonly bindings: DefBinding[];
+}
+
+export interface ExportDefinitionsOptions {
+  /** Only these vhosts; default: every vhost in the map. */
+  readonly vhosts?: readonly string[];
+}
+
+/** Sorted by vhost, then name (bindings by source, destination, routing key, arguments). */
+export function exportDefinitions(resources: ResourceMap, options: ExportDefinitionsOptions = {}): Definitions {
+  const wanted = options.vhosts ? new Set(options.vhosts) : undefined;
+  const out: Definitions = { vhosts: [], exchanges: [], queues: [], bindings: [] };
+  const defaults = new Map<string, QueueType>();
+  for (const r of resources.values()) if (r.kind === 'vhost') defaults.set(r.name, r.default_queue_type);
+
+  for (const r of resources.values()) {
+    if (wanted && !wanted.has(r.vhost)) continue;
+    switch (r.kind) {
+      case 'vhost': {
+        const meta = { description: r.description, tags: [...r.tags], default_queue_type: r.default_queue_type };
+        out.vhosts.push({ name: r.name, ...meta, metadata: { ...meta, tags: [...r.tags] } });
+        break;
+      }
+      case 'exchange':
+        out.exchanges.push({ name: r.name, vhost: r.vhost, type: r.type, durable: r.durable, auto_delete: r.auto_delete, internal: r.internal, arguments: sorted(r.arguments) });
+        break;
+      case 'queue': {
+        // An import without x-queue-type gives the queue the vhost's default type.
+        const implied = (defaults.get(r.vhost) ?? 'classic') === r.type && r.type === 'classic';
+        const args = implied ? sorted(r.arguments) : sorted({ ...r.arguments, 'x-queue-type': r.type });
+        out.queues.push({ name: r.name, vhost: r.vhost, durable: r.durable, auto_delete: r.auto_delete, arguments: args });
+        break;
+      }
+      case 'binding':
+        out.bindings.push({ source: r.source, vhost: r.vhost, destination: r.destination, destination_type: r.destination_type, routing_key: r.routing_key, arguments: sorted(r.arguments) });
+        break;
+    }
+  }
+  out.vhosts.sort((a, b) => cmp(a.name, b.name));
+  out.exchanges.sort((a, b) => cmp(a.vhost, b.vhost) || cmp(a.name, b.name));
+  out.queues.sort((a, b) => cmp(a.vhost, b.vhost) || cmp(a.name, b.name));
+  out.bindings.sort(
+    (a, b) =>
+      cmp(a.vhost, b.vhost) ||
+      cmp(a.source, b.source) ||
+      cmp(a.destination_type, b.destination_type) ||
+      cmp(a.destination, b.destination) ||
+      cmp(a.routing_key, b.routing_key) ||
+      cmp(canonicalArgs(a.arguments), canonicalArgs(b.arguments)),
+  );
+  return out;
+}
+
+/** `exportDefinitions` as JSON text, two-space indented, with a final newline. */
+export function renderDefinitions(resources: ResourceMap, options: ExportDefinitionsOptions = {}): string {
+  return `${JSON.stringify(exportDefinitions(resources, options), null, 2)}\n`;
+}
+
+function sorted(args: Args): Record<string, ArgValue> {
+  const out: Record<string, ArgValue> = {};
+  for (const k of Object.keys(args).sort()) out[k] = args[k] as ArgValue;
+  return out;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,235 @@
+/**
+ * Live topology → native spec YAML (`warren export`). Fields equal to their
+ * defaults are left out, names are sorted, and loading the output with
+ * spec/ gives back the same resources (same keys, same normalized values),
+ * so that export-then-plan against the same broker shows no changes.
+ */
+import { Document, isMap, isSeq, visit } from 'yaml';
+import { canonicalArgs } from '../model/keys.js';
+import type { Args, BindingResource, ExchangeResource, QueueResource, Resource, ResourceMap, VhostResource } from '../model/types.js';
+import { PREDECLARED_EXCHANGES } from '../spec/names.js';
+
+/** A live resource the export leaves out, and why; written as a comment at the top. */
+export interface SkippedResource {
+  readonly kind: string;
+  readonly vhost: string;
+  readonly name: string;
+  readonly reason: string;
+}
+
+export interface ExportNativeOptions {
+  /** Only these vhosts; default: every vhost in the map. */
+  readonly vhosts?: readonly string[];
+  /** What the caller already left out (e.g. exclusive or server-named queues). */
+  readonly skipped?: readonly SkippedResource[];
+  /** The `$schema` of the editor modeline. Default: the schema of an installed `warren` package. */
+  readonly schema?: string;
+}
+
+export const DEFAULT_SCHEMA_REF = './node_modules/warren/schema/topology.schema.json';
+
+interface VhostParts {
+  meta: VhostResource | undefined;
+  exchanges: ExchangeResource[];
+  queues: QueueResource[];
+  bindings: BindingResource[];
+}
+
+export function exportNative(resources: ResourceMap, options: ExportNativeOptions = {}): string {
+  const wanted = options.vhosts ? new Set(options.vhosts) : undefined;
+  const parts = new Map<string, VhostParts>();
+  const part = (vhost: string): VhostParts => {
+    let p = parts.get(vhost);
+    if (!p) {
+      p = { meta: undefined, exchanges: [], queues: [], bindings: [] };
+      parts.set(vhost, p);
+    }
+    return p;
+  };
+  const skipped: SkippedResource[] = [...(options.skipped ?? [])];
+  for (const r of resources.values()) {
+    if (wanted && !wanted.has(r.vhost)) continue;
+    const p = part(r.vhost);
+    switch (r.kind) {
+      case 'vhost':
+        p.meta = r;
+        break;
+      case 'exchange':
+        if (r.name === '' || PREDECLARED_EXCHANGES.has(r.name) || r.name.startsWith('amq.')) skipped.push(skip(r, 'predeclared by RabbitMQ'));
+        else p.exchanges.push(r);
+        break;
+      case 'queue':
+        p.queues.push(r);
+        break;
+      case 'binding':
+        p.bindings.push(r);
+        break;
+    }
+  }
+  for (const v of options.vhosts ?? []) {
+    if (!parts.has(v)) skipped.push({ kind: 'vhost', vhost: v, name: v, reason: 'does not exist on the broker' });
+  }
+
+  const vhosts: Record<string, unknown> = {};
+  for (const name of [...parts.keys()].sort(compare)) vhosts[name] = vhostNode(parts.get(name) as VhostParts, skipped);
+
+  const doc = new Document({ version: 1, vhosts });
+  markFlow(doc, vhosts);
+  // The loader reads YAML merge keys; a name `<<` must stay a plain string.
+  visit(doc, {
+    Scalar(_key, node) {
+      if (node.value === '<<') node.type = 'QUOTE_DOUBLE';
+    },
+  });
+  doc.commentBefore = header(options.schema ?? DEFAULT_SCHEMA_REF, skipped);
+  return doc.toString({ lineWidth: 0 });
+}
+
+function skip(r: Resource, reason: string): SkippedResource {
+  return { kind: r.kind, vhost: r.vhost, name: r.name, reason };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function header(schema: string, skipped: readonly SkippedResource[]): string {
+  const lines = [` yaml-language-server: $schema=${oneLine(schema)}`, ' Exported from RabbitMQ by warren export.'];
+  if (skipped.length > 0) {
+    lines.push(` Skipped ${skipped.length} resource${skipped.length === 1 ? '' : 's'} (not exported):`);
+    const sorted = [...skipped].sort((a, b) => compare(a.vhost, b.vhost) || compare(a.kind, b.kind) || compare(a.name, b.name));
+    for (const s of sorted) {
+      const where = s.kind === 'vhost' ? '' : ` in vhost ${JSON.stringify(s.vhost)}`;
+      lines.push(`   ${oneLine(s.kind)} ${JSON.stringify(s.name)}${where}: ${oneLine(s.reason)}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+// A line break would end the comment and start YAML.
+function oneLine(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u001f\u007f\u2028\u2029\u0085]/g, ' ');
+}
+
+function vhostNode(p: VhostParts, skipped: SkippedResource[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const defaultType = p.meta?.default_queue_type ?? 'classic';
+  if (p.meta?.description) out['description'] = p.meta.description;
+  if (p.meta && p.meta.tags.length > 0) out['tags'] = [...p.meta.tags];
+  if (p.meta && p.meta.default_queue_type !== 'classic') out['default_queue_type'] = p.meta.default_queue_type;
+
+  const exchangeNames = new Set(p.exchanges.map((x) => x.name));
+  const queueNames = new Set(p.queues.map((q) => q.name));
+  const queueBinds = new Map<string, BindingResource[]>();
+  const general: BindingResource[] = [];
+  for (const b of p.bindings) {
+    const why = unexportable(b, exchangeNames, queueNames);
+    if (why) skipped.push(skip(b, why));
+    else if (b.destination_type === 'queue') queueBinds.set(b.destination, [...(queueBinds.get(b.destination) ?? []), b]);
+    else general.push(b);
+  }
+
+  if (p.exchanges.length > 0) {
+    const exchanges: Record<string, unknown> = {};
+    for (const x of [...p.exchanges].sort((a, b) => compare(a.name, b.name))) exchanges[x.name] = exchangeNode(x);
+    out['exchanges'] = exchanges;
+  }
+  if (p.queues.length > 0) {
+    const queues: Record<string, unknown> = {};
+    for (const q of [...p.queues].sort((a, b) => compare(a.name, b.name))) queues[q.name] = queueNode(q, defaultType, queueBinds.get(q.name) ?? []);
+    out['queues'] = queues;
+  }
+  if (general.length > 0) {
+    out['bindings'] = [...general].sort(byBinding).map((b) => ({
+      source: b.source,
+      destination: b.destination,
+      destination_type: b.destination_type,
+      ...(b.routing_key !== '' ? { routing_key: b.routing_key } : {}),
+      ...args(b.arguments),
+    }));
+  }
+  return out;
+}
+
+/** Why a binding cannot be written without a dangling reference, or undefined. */
+function unexportable(b: BindingResource, exchanges: ReadonlySet<string>, queues: ReadonlySet<string>): string | undefined {
+  if (b.source === '') return 'bindings of the default exchange are implicit';
+  if (!exchanges.has(b.source) && !PREDECLARED_EXCHANGES.has(b.source)) return `its source exchange ${JSON.stringify(b.source)} is not exported`;
+  const known = b.destination_type === 'queue' ? queues.has(b.destination) : exchanges.has(b.destination) || PREDECLARED_EXCHANGES.has(b.destination);
+  if (!known) return `its destination ${b.destination_type} ${JSON.stringify(b.destination)} is not exported`;
+  return undefined;
+}
+
+function byBinding(a: BindingResource, b: BindingResource): number {
+  return (
+    compare(a.source, b.source) ||
+    compare(a.destination_type, b.destination_type) ||
+    compare(a.destination, b.destination) ||
+    compare(a.routing_key, b.routing_key) ||
+    compare(canonicalArgs(a.arguments), canonicalArgs(b.arguments))
+  );
+}
+
+function args(a: Args): { arguments?: Record<string, unknown> } {
+  const keys = Object.keys(a).sort();
+  if (keys.length === 0) return {};
+  const out: Record<string, unknown> = {};
+  for (const k of keys) out[k] = a[k];
+  return { arguments: out };
+}
+
+function exchangeNode(x: ExchangeResource): Record<string, unknown> {
+  return {
+    type: x.type,
+    ...(x.durable ? {} : { durable: false }),
+    ...(x.auto_delete ? { auto_delete: true } : {}),
+    ...(x.internal ? { internal: true } : {}),
+    ...args(x.arguments),
+  };
+}
+
+/**
+ * `type` is written unless the queue is classic in a classic vhost, so that
+ * a queue does not change type if the vhost's default is changed later.
+ */
+function queueNode(q: QueueResource, vhostDefault: string, binds: readonly BindingResource[]): Record<string, unknown> {
+  return {
+    ...(q.type === 'classic' && vhostDefault === 'classic' ? {} : { type: q.type }),
+    ...(q.durable ? {} : { durable: false }),
+    ...(q.auto_delete ? { auto_delete: true } : {}),
+    ...args(q.arguments),
+    ...(binds.length > 0
+      ? {
+          bind: [...binds].sort(byBinding).map((b) => ({
+            exchange: b.source,
+            ...(b.routing_key !== '' ? { routing_key: b.routing_key } : {}),
+            ...args(b.arguments),
+          })),
+        }
+      : {}),
+  };
+}
+
+/** Short entries on one line, as people write them: `{ type: fanout }`, `- { exchange: x, routing_key: k }`. */
+function markFlow(doc: Document, vhosts: Record<string, unknown>): void {
+  const setFlow = (path: readonly (string | number)[]): void => {
+    const node = doc.getIn(path, true);
+    if (isMap(node) || isSeq(node)) node.flow = true;
+  };
+  for (const [v, raw] of Object.entries(vhosts)) {
+    const vhost = raw as Record<string, unknown>;
+    if (vhost['tags']) setFlow(['vhosts', v, 'tags']);
+    for (const [name, x] of Object.entries((vhost['exchanges'] ?? {}) as Record<string, Record<string, unknown>>)) {
+      if (!x['arguments']) setFlow(['vhosts', v, 'exchanges', name]);
+    }
+    for (const [name, q] of Object.entries((vhost['queues'] ?? {}) as Record<string, Record<string, unknown>>)) {
+      ((q['bind'] ?? []) as Record<string, unknown>[]).forEach((b, i) => {
+        if (!b['arguments']) setFlow(['vhosts', v, 'queues', name, 'bind', i]);
+      });
+    }
+    ((vhost['bindings'] ?? []) as Record<string, unknown>[]).forEach((b, i) => {
+      if (!b['arguments']) setFlow(['vhosts', v, 'bindings', i]);
+    });
+  }
+}
