@@ -142,6 +142,14 @@ export interface NormalizedQueues {
   readonly queues: QueueResource[];
   /** Names of implicit queues that were dropped (their bindings are dropped too). */
   readonly hidden: ReadonlySet<string>;
+  /** Every dropped queue with the reason, for reports (`warren export` comments). */
+  readonly skipped: readonly Skipped[];
+}
+
+/** A live resource that is not user topology, and why. */
+export interface Skipped {
+  readonly name: string;
+  readonly reason: string;
 }
 
 /** `GET /api/queues/{vhost}` → queues; `x-queue-type` moves out of `arguments` into `type`. */
@@ -149,10 +157,13 @@ export function normalizeQueues(json: unknown, vhost: string): NormalizedQueues 
   const where = `GET /api/queues/${vhost}`;
   const queues: QueueResource[] = [];
   const hidden = new Set<string>();
+  const skipped: Skipped[] = [];
   for (const row of rows(json, where)) {
     const name = str(row, 'name', where);
-    if (implicitQueue(name, flag(row, 'exclusive'))) {
+    const implicit = implicitQueue(name, flag(row, 'exclusive'));
+    if (implicit) {
       hidden.add(name);
+      skipped.push({ name, reason: implicit });
       continue;
     }
     const { 'x-queue-type': argType, ...args } = normalizeArgs(row['arguments'], `${where} (queue '${name}')`);
@@ -177,13 +188,15 @@ export function normalizeQueues(json: unknown, vhost: string): NormalizedQueues 
       ...(typeof consumers === 'number' ? { consumers } : {}),
     });
   }
-  return { queues, hidden };
+  return { queues, hidden, skipped };
 }
 
 export interface NormalizedExchanges {
   readonly exchanges: ExchangeResource[];
   /** Federation-owned exchanges that were dropped (their bindings are dropped too). `amq.*` is not in here. */
   readonly hidden: ReadonlySet<string>;
+  /** Every dropped exchange with the reason (`amq.*` and the default exchange included). */
+  readonly skipped: readonly Skipped[];
 }
 
 /** `GET /api/exchanges/{vhost}` → user exchanges. */
@@ -191,12 +204,16 @@ export function normalizeExchanges(json: unknown, vhost: string): NormalizedExch
   const where = `GET /api/exchanges/${vhost}`;
   const exchanges: ExchangeResource[] = [];
   const hidden = new Set<string>();
+  const skipped: Skipped[] = [];
   for (const row of rows(json, where)) {
     const name = str(row, 'name', where);
     const type = str(row, 'type', where);
     const why = implicitExchange(name, type);
     if (why === 'federation') hidden.add(name);
-    if (why) continue;
+    if (why) {
+      skipped.push({ name, reason: why });
+      continue;
+    }
     exchanges.push({
       kind: 'exchange',
       vhost,
@@ -208,7 +225,7 @@ export function normalizeExchanges(json: unknown, vhost: string): NormalizedExch
       arguments: normalizeArgs(row['arguments'], `${where} (exchange '${name}')`),
     });
   }
-  return { exchanges, hidden };
+  return { exchanges, hidden, skipped };
 }
 
 export interface HiddenNames {

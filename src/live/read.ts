@@ -6,7 +6,7 @@
  */
 import { diagnostic, WarrenError } from '../model/diagnostics.js';
 import { resourceKey } from '../model/keys.js';
-import type { Observed, Resource } from '../model/types.js';
+import type { Observed, Resource, SkippedResource } from '../model/types.js';
 import { HttpError, seg, type ManagementClient } from './http.js';
 import { normalizeBindings, normalizeExchanges, normalizeOverview, normalizeQueues, normalizeVhosts } from './normalize.js';
 
@@ -42,12 +42,16 @@ export async function readLive(client: LiveSource, vhosts: readonly string[]): P
   const perVhost = await Promise.all(vhostResources.map((v) => readVhost(client, v.name)));
 
   const resources = new Map<string, Resource>();
+  const skipped: SkippedResource[] = [];
   for (const r of vhostResources) resources.set(resourceKey(r), r);
-  for (const list of perVhost) for (const r of list) resources.set(resourceKey(r), r);
-  return { broker, vhosts: [...vhosts], resources };
+  for (const read of perVhost) {
+    for (const r of read.resources) resources.set(resourceKey(r), r);
+    skipped.push(...read.skipped);
+  }
+  return { broker, vhosts: [...vhosts], resources, skipped };
 }
 
-async function readVhost(client: LiveSource, vhost: string): Promise<Resource[]> {
+async function readVhost(client: LiveSource, vhost: string): Promise<{ resources: Resource[]; skipped: SkippedResource[] }> {
   const [queuesJson, exchangesJson, bindingsJson] = await Promise.all([
     client.get(queuesPath(vhost)),
     client.get(exchangesPath(vhost)),
@@ -55,10 +59,14 @@ async function readVhost(client: LiveSource, vhost: string): Promise<Resource[]>
       throw explainBindingsFailure(err, vhost);
     }),
   ]);
-  const { exchanges, hidden: hiddenExchanges } = normalizeExchanges(exchangesJson, vhost);
-  const { queues, hidden: hiddenQueues } = normalizeQueues(queuesJson, vhost);
+  const { exchanges, hidden: hiddenExchanges, skipped: skippedExchanges } = normalizeExchanges(exchangesJson, vhost);
+  const { queues, hidden: hiddenQueues, skipped: skippedQueues } = normalizeQueues(queuesJson, vhost);
   const bindings = normalizeBindings(bindingsJson, vhost, { queues: hiddenQueues, exchanges: hiddenExchanges });
-  return [...exchanges, ...queues, ...bindings];
+  const skipped: SkippedResource[] = [
+    ...skippedExchanges.map((s) => ({ kind: 'exchange' as const, vhost, ...s })),
+    ...skippedQueues.map((s) => ({ kind: 'queue' as const, vhost, ...s })),
+  ];
+  return { resources: [...exchanges, ...queues, ...bindings], skipped };
 }
 
 /** A 500 on the bindings listing is almost always the broker's `~` formatting bug. */

@@ -112,12 +112,22 @@ export interface BrokerInfo {
   readonly exchangeTypes: readonly string[];
 }
 
+/** A live resource that is not user topology (server-named, exclusive, predeclared, plugin-owned), and why. */
+export interface SkippedResource {
+  readonly kind: Kind;
+  readonly vhost: string;
+  readonly name: string;
+  readonly reason: string;
+}
+
 /** The live topology of the vhosts that were read. */
 export interface Observed {
   readonly broker: BrokerInfo;
   /** Vhosts that were read (declared in the spec); a missing one is absent from resources. */
   readonly vhosts: readonly string[];
   readonly resources: ResourceMap;
+  /** Live resources left out as implicit, for reports. */
+  readonly skipped?: readonly SkippedResource[];
 }
 
 export function assertNever(value: never, what = 'value'): never {
