@@ -4,6 +4,10 @@ import { VERSION } from '../version.js';
 import { registerApply } from './commands/apply.js';
 import { registerPlan } from './commands/plan.js';
 import { registerRoute } from './commands/route.js';
+import { registerDrift } from './commands/drift.js';
+import { registerExport } from './commands/export.js';
+import { registerConvert } from './commands/convert.js';
+import { registerGraph } from './commands/graph.js';
 import { registerValidate } from './commands/validate.js';
 import { EXIT, printDiagnostics, toDiagnostics, type Io } from './context.js';
 
@@ -19,6 +23,10 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   registerPlan(program, io, setExit);
   registerApply(program, io, setExit);
   registerRoute(program, io, setExit);
+  registerDrift(program, io, setExit);
+  registerExport(program, io, setExit);
+  registerConvert(program, io, setExit);
+  registerGraph(program, io, setExit);
   return program;
 }
 

@@ -3,7 +3,7 @@ import { ManagementClient } from '../live/http.js';
 import { readLive } from '../live/read.js';
 import { WarrenError, hasErrors, type Diagnostic } from '../model/diagnostics.js';
 import type { PlanDocument } from '../model/plan.js';
-import type { Desired, Observed } from '../model/types.js';
+import type { Desired, Observed, ResourceMap } from '../model/types.js';
 import { buildPlan } from '../plan/plan.js';
 import { checkAgainstBroker, loadSpec } from '../spec/index.js';
 import { VERSION } from '../version.js';
@@ -40,4 +40,11 @@ export async function computePlan(desired: Desired, endpoints: Endpoints, prune:
   } finally {
     await client.close();
   }
+}
+
+/** Live and desired resources together (desired wins), for graphs around a plan. */
+export function unionOf(live: ResourceMap, desired: ResourceMap): ResourceMap {
+  const out = new Map(live);
+  for (const [k, r] of desired) out.set(k, r);
+  return out;
 }

@@ -98,14 +98,14 @@ function tagList(v: unknown): string[] {
   return [];
 }
 
-/** `GET /api/vhosts` → the declared vhosts that exist. */
-export function normalizeVhosts(json: unknown, declared: readonly string[]): VhostResource[] {
+/** `GET /api/vhosts` → the declared vhosts that exist (`declared` null: every vhost). */
+export function normalizeVhosts(json: unknown, declared: readonly string[] | null): VhostResource[] {
   const where = 'GET /api/vhosts';
-  const wanted = new Set(declared);
+  const wanted = declared ? new Set(declared) : null;
   const out: VhostResource[] = [];
   for (const row of rows(json, where)) {
     const name = str(row, 'name', where);
-    if (!wanted.has(name)) continue;
+    if (wanted && !wanted.has(name)) continue;
     const meta = isRecord(row['metadata']) ? row['metadata'] : {};
     const description = row['description'] ?? meta['description'];
     const dqt = row['default_queue_type'] ?? meta['default_queue_type'];

@@ -31,6 +31,11 @@ export function bindingsPath(vhost: string): string {
   return `/api/bindings/${seg(vhost)}`;
 }
 
+/** Names of every vhost on the broker (for `warren export` without --vhost). */
+export async function listVhosts(client: LiveSource): Promise<string[]> {
+  return normalizeVhosts(await client.get('/api/vhosts?disable_stats=true'), null).map((v) => v.name);
+}
+
 /** The narrow port the reader needs: GET a management API path, answer parsed JSON. */
 export type LiveSource = Pick<ManagementClient, 'get'>;
 

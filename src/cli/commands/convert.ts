@@ -1,0 +1,44 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { Option, type Command } from 'commander';
+import { definitionsToNative, nativeToDefinitions } from '../../export/convert.js';
+import { WarrenError, diagnostic } from '../../model/diagnostics.js';
+import { EXIT, printDiagnostics, type Io } from '../context.js';
+import { resolve } from 'node:path';
+
+interface ConvertOptions {
+  readonly to?: 'native' | 'definitions';
+  readonly out?: string;
+}
+
+export function registerConvert(program: Command, io: Io, setExit: (code: number) => void): void {
+  program
+    .command('convert')
+    .description('turn a RabbitMQ definitions.json into a native spec, or a native spec into a definitions.json')
+    .argument('<file>', 'the file to convert')
+    .addOption(new Option('--to <format>', 'target format (default: the other one)').choices(['native', 'definitions']))
+    .option('-o, --out <file>', 'write to this file instead of standard output')
+    .addHelpText('after', '\nExit status: 0 converted, 1 error.')
+    .action(async (file: string, opts: ConvertOptions) => {
+      let text: string;
+      try {
+        text = await readFile(resolve(io.cwd, file), 'utf8');
+      } catch (e) {
+        throw new WarrenError(diagnostic('FILE_NOT_FOUND', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`));
+      }
+      const to = opts.to ?? (looksLikeDefinitions(text) ? 'native' : 'definitions');
+      const result = to === 'native' ? definitionsToNative(text, file) : nativeToDefinitions(text, file);
+      printDiagnostics(io, result.diagnostics);
+      if (result.output === null) {
+        setExit(EXIT.error);
+        return;
+      }
+      if (opts.out) await writeFile(resolve(io.cwd, opts.out), result.output);
+      else io.out(result.output);
+      setExit(EXIT.ok);
+    });
+}
+
+/** A definitions export has top-level arrays or a broker version; a native spec has `version: 1`. */
+function looksLikeDefinitions(text: string): boolean {
+  return /"rabbit(mq)?_version"|^\s*[{[]|"(queues|exchanges|bindings)"\s*:\s*\[/.test(text) && !/^version:\s*1/m.test(text);
+}
