@@ -4,6 +4,8 @@ import { VERSION } from '../version.js';
 import { registerApply } from './commands/apply.js';
 import { registerPlan } from './commands/plan.js';
 import { registerRoute } from './commands/route.js';
+import { registerTest } from './commands/test.js';
+import { registerLint } from './commands/lint.js';
 import { registerDrift } from './commands/drift.js';
 import { registerExport } from './commands/export.js';
 import { registerConvert } from './commands/convert.js';
@@ -23,6 +25,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   registerPlan(program, io, setExit);
   registerApply(program, io, setExit);
   registerRoute(program, io, setExit);
+  registerTest(program, io, setExit);
+  registerLint(program, io, setExit);
   registerDrift(program, io, setExit);
   registerExport(program, io, setExit);
   registerConvert(program, io, setExit);

@@ -6,6 +6,8 @@
  * them field by field without knowing where they came from.
  */
 
+import type { LintSettings, TopologyTestCase } from './spec-extras.js';
+
 /** A value inside an AMQP argument table, as JSON carries it. */
 export type ArgValue = string | number | boolean | null | ArgValue[] | { [key: string]: ArgValue };
 
@@ -102,6 +104,12 @@ export interface Desired {
   /** Vhosts the spec declares; only these are read live and diffed. */
   readonly vhosts: readonly string[];
   readonly resources: ResourceMap;
+  /** Topology tests (`tests:` of native specs), in file order. */
+  readonly tests?: readonly TopologyTestCase[];
+  /** Lint settings (`lint:` of native specs). */
+  readonly lint?: LintSettings;
+  /** Services said to consume from each queue (`consumers:`), by queue `resourceKey`; for lint only. */
+  readonly consumers?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** Facts about the broker that diff and validation depend on. */

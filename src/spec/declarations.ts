@@ -5,6 +5,7 @@
  */
 import type { BindingResource, ExchangeResource, QueueResource, QueueType, SourceLocation, VhostResource } from '../model/types.js';
 import type { ParsedSource } from './yaml-source.js';
+import type { ExtrasDecls } from './spec-extras.js';
 import { escapeSegment, joinPointer } from './pointer.js';
 
 /** Where a declaration is, and where each of its fields is. */
@@ -72,7 +73,7 @@ export interface BindingDecl {
   readonly origin: Origin;
 }
 
-export interface FileDecls {
+export interface FileDecls extends Partial<ExtrasDecls> {
   readonly file: string;
   readonly vhosts: VhostDecl[];
   readonly exchanges: ExchangeDecl[];

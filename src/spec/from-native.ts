@@ -7,6 +7,7 @@ import { emptyDecls, makeOrigin } from './declarations.js';
 import type { ParsedSource } from './yaml-source.js';
 import { joinPointer } from './pointer.js';
 import { explicitQueueType } from './queue-type.js';
+import { readNativeExtras } from './spec-extras.js';
 
 /** The shape `schema/topology.schema.json` guarantees; only read after it validated. */
 interface NativeDoc {
@@ -51,7 +52,7 @@ interface NativeBinding {
 /** @param src a document that passed the native schema */
 export function fromNative(src: ParsedSource): { decls: FileDecls; diagnostics: Diagnostic[] } {
   const doc = src.value as NativeDoc;
-  const decls = emptyDecls(src.file);
+  const decls: FileDecls = { ...emptyDecls(src.file), ...readNativeExtras(src) };
   const diagnostics: Diagnostic[] = [];
 
   for (const [vhost, raw] of Object.entries(doc.vhosts)) {

@@ -17,6 +17,7 @@ import { fromNative } from './from-native.js';
 import { fromDefinitions, ignoredKinds } from './from-definitions.js';
 import { mergeDecls } from './merge.js';
 import { validateSpec } from './validate.js';
+import { attachExtras } from './spec-extras.js';
 
 export interface SpecText {
   /** The name diagnostics use for this text, usually its path. */
@@ -58,7 +59,9 @@ export function loadSpecTexts(texts: readonly SpecText[]): LoadResult {
   if (!unreadable) {
     const merged = mergeDecls(files);
     diagnostics.push(...merged.diagnostics, ...validateSpec(merged.model));
-    if (!hasErrors(diagnostics)) return { desired: toDesired(merged.model), diagnostics: sortDiagnostics(diagnostics, texts) };
+    const extras = attachExtras(toDesired(merged.model), merged.model, files);
+    diagnostics.push(...extras.diagnostics);
+    if (!hasErrors(diagnostics)) return { desired: extras.desired, diagnostics: sortDiagnostics(diagnostics, texts) };
   }
   return { desired: null, diagnostics: sortDiagnostics(diagnostics, texts) };
 }

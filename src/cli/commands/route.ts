@@ -9,7 +9,7 @@ import { endpointOptions, formatOption, type CommonOptions } from '../options.js
 import { loadOrFail } from '../pipeline.js';
 
 interface RouteOptions extends CommonOptions {
-  readonly vhost: string;
+  readonly vhost?: string;
   readonly exchange: string;
   readonly routingKey: string;
   readonly header: string[];
@@ -28,7 +28,7 @@ export function registerRoute(program: Command, io: Io, setExit: (code: number) 
     .description('show which queues a message reaches, and by which path, without publishing it')
     .argument('[files...]', 'spec files or directories (YAML, JSON or a RabbitMQ definitions.json)', [])
     .requiredOption('--exchange <name>', 'exchange the message is published to ("" is the default exchange)')
-    .option('--vhost <name>', 'vhost', '/')
+    .option('--vhost <name>', "vhost (default: the spec's only vhost, else /)")
     .option('--routing-key <key>', 'routing key of the message', '')
     .option('--header <name=value>', 'a message header with a string value (repeatable)', collect, [])
     .option('--headers <json>', 'message headers as a JSON object, with typed values (5 and "5" differ)')
@@ -47,21 +47,25 @@ export function registerRoute(program: Command, io: Io, setExit: (code: number) 
       const headers = parseHeaders(opts);
       let resources: ResourceMap;
       let brokerVersion = opts.brokerVersion;
+      let vhost = opts.vhost ?? '/';
       if (opts.live) {
         const client = new ManagementClient(resolveEndpoints(opts, io.env).management);
         try {
-          const observed = await readLive(client, [opts.vhost]);
+          const observed = await readLive(client, [vhost]);
           resources = observed.resources;
           brokerVersion ??= observed.broker.version;
         } finally {
           await client.close();
         }
       } else {
-        resources = (await loadOrFail(files, io)).resources;
+        const desired = await loadOrFail(files, io);
+        resources = desired.resources;
+        // A spec of one vhost needs no --vhost.
+        if (opts.vhost === undefined && desired.vhosts.length === 1) vhost = desired.vhosts[0] ?? vhost;
       }
       const result = routeMessage(
         topologyFrom(resources),
-        { vhost: opts.vhost, exchange: opts.exchange, routingKey: opts.routingKey, cc: opts.cc, ...(headers ? { headers } : {}) },
+        { vhost, exchange: opts.exchange, routingKey: opts.routingKey, cc: opts.cc, ...(headers ? { headers } : {}) },
         { followDeadLetter: opts.deadLetter === true, ...(brokerVersion ? { brokerVersion } : {}) },
       );
       if (opts.format === 'json') {

@@ -1,0 +1,141 @@
+/**
+ * `lintSpec`: run every enabled rule over a desired topology. Pure: the
+ * spec's `lint:` settings and a configuration (from `--config`) decide each
+ * rule's level; the configuration wins.
+ */
+import { diagnostic, type Diagnostic } from '../model/diagnostics.js';
+import { LINT_LEVELS, type LintLevel } from '../model/spec-extras.js';
+import type { Desired, SourceLocation } from '../model/types.js';
+import { closest } from '../spec/suggest.js';
+import { LINT_RULES, checkFor } from './rules.js';
+import type { LintFinding, LintRuleInfo, LintSeverity } from './types.js';
+
+export const LINT_REPORT_FORMAT_VERSION = 1;
+
+/** Rule levels from a configuration file, with where each was set (for messages). */
+export interface LintConfig {
+  readonly rules: Readonly<Record<string, LintLevel>>;
+  /** The file the configuration came from. */
+  readonly file?: string;
+}
+
+export interface LintOptions {
+  /** Rules for 4.x (and any rule with `minBrokerVersion`) run only when this is known and recent enough. */
+  readonly brokerVersion?: string;
+  readonly config?: LintConfig;
+}
+
+export interface LintReport {
+  readonly format_version: typeof LINT_REPORT_FORMAT_VERSION;
+  readonly broker_version: string | null;
+  /** Sorted by file, line, column, code. */
+  readonly findings: readonly LintFinding[];
+  readonly summary: { readonly error: number; readonly warning: number; readonly note: number };
+  /** Every rule with the level it ran at (`off`: it did not run), and why it was skipped. */
+  readonly rules: readonly { readonly code: string; readonly level: LintLevel; readonly skipped?: string }[];
+}
+
+/** Lint `desired`; configuration problems (unknown codes) come back as diagnostics. */
+export function lintSpec(desired: Desired, options: LintOptions = {}): { report: LintReport; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const levels = new Map<string, LintLevel>();
+  for (const [code, { level, source }] of desired.lint?.rules ?? []) {
+    if (checkCode(code, source, diagnostics)) levels.set(code, level);
+  }
+  for (const [code, level] of Object.entries(options.config?.rules ?? {})) {
+    const where: SourceLocation | undefined = options.config?.file === undefined ? undefined : { file: options.config.file, line: 1, column: 1, path: `/rules/${code}` };
+    if (!(LINT_LEVELS as readonly string[]).includes(level)) {
+      diagnostics.push(diagnostic('LINT_CONFIG_INVALID', `lint rule ${code} is set to ${JSON.stringify(level)}; use one of ${LINT_LEVELS.join(', ')}`, where));
+      continue;
+    }
+    if (checkCode(code, where, diagnostics)) levels.set(code, level);
+  }
+
+  const findings: LintFinding[] = [];
+  const rules: LintReport['rules'][number][] = [];
+  for (const rule of LINT_RULES) {
+    const level = levels.get(rule.code) ?? rule.defaultLevel;
+    const skipped = level === 'off' ? undefined : skipReason(rule, options.brokerVersion);
+    rules.push({ code: rule.code, level, ...(skipped === undefined ? {} : { skipped }) });
+    if (level === 'off' || skipped !== undefined) continue;
+    for (const raw of checkFor(rule.code)({ desired, ...(options.brokerVersion === undefined ? {} : { brokerVersion: options.brokerVersion }) })) {
+      findings.push({
+        code: rule.code,
+        severity: level,
+        message: raw.message,
+        hint: raw.hint ?? rule.hint,
+        ...(raw.at ? { file: raw.at.file, line: raw.at.line, column: raw.at.column, path: raw.path ?? raw.at.path } : {}),
+      });
+    }
+  }
+  findings.sort(
+    (a, b) => cmp(a.file ?? '', b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || cmp(a.code, b.code) || cmp(a.message, b.message),
+  );
+  const count = (s: LintSeverity): number => findings.filter((f) => f.severity === s).length;
+  return {
+    report: {
+      format_version: LINT_REPORT_FORMAT_VERSION,
+      broker_version: options.brokerVersion ?? null,
+      findings,
+      summary: { error: count('error'), warning: count('warning'), note: count('note') },
+      rules,
+    },
+    diagnostics,
+  };
+}
+
+/** Read a `--config` document: `{ rules: {...} }` or `{ lint: { rules: {...} } }`. */
+export function parseLintConfig(value: unknown, file: string): { config?: LintConfig; diagnostics: Diagnostic[] } {
+  const at: SourceLocation = { file, line: 1, column: 1, path: '' };
+  const root = isRecord(value) && isRecord(value['lint']) ? value['lint'] : value;
+  if (!isRecord(root) || (root['rules'] !== undefined && !isRecord(root['rules']))) {
+    return { diagnostics: [diagnostic('LINT_CONFIG_INVALID', 'a lint configuration is a map `rules: { CODE: off | note | warning | error }` (or the same under `lint:`)', at)] };
+  }
+  const rules: Record<string, LintLevel> = {};
+  const diagnostics: Diagnostic[] = [];
+  for (const [code, level] of Object.entries((root['rules'] as Record<string, unknown> | undefined) ?? {})) {
+    if (typeof level === 'string' && (LINT_LEVELS as readonly string[]).includes(level)) rules[code] = level as LintLevel;
+    else diagnostics.push(diagnostic('LINT_CONFIG_INVALID', `lint rule ${code} is set to ${JSON.stringify(level)}; use one of ${LINT_LEVELS.join(', ')}`, { ...at, path: `/rules/${code}` }));
+  }
+  return { config: { rules, file }, diagnostics };
+}
+
+export function ruleInfo(code: string): LintRuleInfo | undefined {
+  return LINT_RULES.find((r) => r.code === code);
+}
+
+function checkCode(code: string, at: SourceLocation | undefined, out: Diagnostic[]): boolean {
+  if (ruleInfo(code)) return true;
+  const mean = closest(code, LINT_RULES.map((r) => r.code));
+  out.push(
+    diagnostic('LINT_UNKNOWN_RULE', `there is no lint rule ${code}${mean !== undefined ? `; did you mean ${mean}?` : `; the rules are ${LINT_RULES.map((r) => r.code).join(', ')}`}`, at),
+  );
+  return false;
+}
+
+function skipReason(rule: LintRuleInfo, brokerVersion: string | undefined): string | undefined {
+  if (rule.minBrokerVersion === undefined) return undefined;
+  if (brokerVersion === undefined) return `runs only for RabbitMQ ${rule.minBrokerVersion} or later; give --broker-version`;
+  return versionAtLeast(brokerVersion, rule.minBrokerVersion) ? undefined : `the target is RabbitMQ ${brokerVersion}, older than ${rule.minBrokerVersion}`;
+}
+
+/** `4.0.3` ≥ `4.0`; unparseable versions count as the newest. */
+export function versionAtLeast(version: string, min: string): boolean {
+  const parse = (v: string): number[] => (/^v?(\d+(?:\.\d+)*)/.exec(v.trim())?.[1] ?? '').split('.').filter((s) => s !== '').map(Number);
+  const a = parse(version);
+  if (a.length === 0) return true;
+  const b = parse(min);
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return d > 0;
+  }
+  return true;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,212 @@
+/**
+ * Prove the routing simulator on a real broker: apply a topology to a
+ * temporary vhost, publish messages with the mandatory flag and publisher
+ * confirms, read back which queues got each one, delete the vhost.
+ *
+ * This is an I/O edge like live/ and apply/: it reaches the broker through
+ * the library's own reader and executor (for the topology) and one amqplib
+ * confirm channel per vhost (for the messages).
+ */
+import { randomBytes } from 'node:crypto';
+import { connect, type ChannelModel, type ConfirmChannel, type Message } from 'amqplib';
+import { encodeArgs } from '../apply/amqp-args.js';
+import { amqpTarget } from '../apply/amqp-connection.js';
+import { parseAmqpError } from '../apply/errors.js';
+import { applyPlan, type ApplyEndpoints } from '../apply/execute.js';
+import { diff } from '../diff/diff.js';
+import { ManagementClient, seg } from '../live/http.js';
+import { readLive } from '../live/read.js';
+import { describeChange } from '../model/change.js';
+import { diagnostic, WarrenError } from '../model/diagnostics.js';
+import { resourceKey } from '../model/keys.js';
+import type { ArgValue, Desired, Resource } from '../model/types.js';
+import { buildPlan } from '../plan/plan.js';
+import { redactSecrets, urlPassword } from '../util/redact.js';
+import { VERSION } from '../version.js';
+import type { LiveOutcome } from './types.js';
+
+/** A message to publish, in a vhost of the topology (not the temporary one). */
+export interface ProbeMessage {
+  readonly vhost: string;
+  readonly exchange: string;
+  readonly routingKey: string;
+  readonly headers?: Readonly<Record<string, ArgValue>>;
+}
+
+export interface ProbeResult {
+  readonly brokerVersion: string;
+  /** One per message, in order. */
+  readonly outcomes: readonly LiveOutcome[];
+  /** Milliseconds each message took (publish, confirm, read back). */
+  readonly durationsMs: readonly number[];
+  /** The temporary vhost used for each vhost of the topology (already deleted). */
+  readonly vhosts: ReadonlyMap<string, string>;
+}
+
+export interface ProbeOptions {
+  /** Prefix of the temporary vhost names. Default `warren-probe`. */
+  readonly vhostPrefix?: string;
+}
+
+/**
+ * Apply the vhosts of `desired` that `messages` use to fresh temporary vhosts
+ * (unique names), publish each message and report where it went. The
+ * temporary vhosts are deleted in every case, also on failure.
+ *
+ * Queues are declared as plain classic queues without arguments: routing
+ * depends only on exchanges and bindings, and arguments such as a TTL, a
+ * maximum length or a dead-letter exchange (or a stream, which has no
+ * basic.get) would move or hide a message before it is read back.
+ */
+export async function proveOnBroker(desired: Desired, messages: readonly ProbeMessage[], endpoints: ApplyEndpoints, options: ProbeOptions = {}): Promise<ProbeResult> {
+  const secrets = [urlPassword(endpoints.management), urlPassword(endpoints.amqp)].filter((s): s is string => s !== undefined);
+  const prefix = options.vhostPrefix ?? 'warren-probe';
+  const temp = new Map<string, string>();
+  for (const m of messages) if (!temp.has(m.vhost)) temp.set(m.vhost, `${prefix}-${randomBytes(5).toString('hex')}-${temp.size}`);
+  const probeDesired = remap(desired, temp);
+  const http = new ManagementClient(endpoints.management);
+  const connections: ChannelModel[] = [];
+  try {
+    const observed = await readLive(http, probeDesired.vhosts);
+    const plan = buildPlan(diff(probeDesired, observed, { prune: false }), {
+      warrenVersion: VERSION,
+      brokerVersion: observed.broker.version,
+      vhosts: probeDesired.vhosts,
+      prune: false,
+    });
+    const applied = await applyPlan(plan, endpoints, { allowDataLoss: false });
+    if (applied.failed) {
+      const { change, error } = applied.failed;
+      throw new WarrenError(
+        diagnostic('PROBE_APPLY_FAILED', `cannot set the topology up on the temporary vhost: ${describeChange(change)}: ${redactSecrets(error.message, secrets)}`),
+      );
+    }
+    const queuesByVhost = new Map<string, string[]>();
+    for (const r of probeDesired.resources.values()) {
+      if (r.kind !== 'queue') continue;
+      const list = queuesByVhost.get(r.vhost) ?? [];
+      list.push(r.name);
+      queuesByVhost.set(r.vhost, list);
+    }
+    const publishers = new Map<string, Publisher>();
+    const outcomes: LiveOutcome[] = [];
+    const durationsMs: number[] = [];
+    for (const m of messages) {
+      const vhost = temp.get(m.vhost) as string;
+      let p = publishers.get(vhost);
+      if (!p) {
+        const model = await connect(amqpTarget(endpoints.amqp, vhost).connect, { clientProperties: { connection_name: `warren test --live (${vhost})` } });
+        connections.push(model);
+        model.on('error', () => undefined);
+        p = new Publisher(model, queuesByVhost.get(vhost) ?? []);
+        publishers.set(vhost, p);
+      }
+      const started = performance.now();
+      outcomes.push(await p.probe(m));
+      durationsMs.push(performance.now() - started);
+    }
+    return { brokerVersion: observed.broker.version, outcomes, durationsMs, vhosts: temp };
+  } finally {
+    await Promise.all(connections.map((c) => c.close().catch(() => undefined)));
+    await Promise.all([...temp.values()].map((v) => http.delete(`/api/vhosts/${seg(v)}`).catch(() => undefined)));
+    await http.close();
+  }
+}
+
+/** The resources of the probed vhosts, moved to their temporary names; queues plain classic. */
+function remap(desired: Desired, temp: ReadonlyMap<string, string>): Desired {
+  const resources = new Map<string, Resource>();
+  const add = (r: Resource): void => void resources.set(resourceKey(r), r);
+  for (const [from, to] of temp) {
+    add({ kind: 'vhost', vhost: to, name: to, description: `warren test --live of vhost ${from}; deleted when the test ends`, tags: [], default_queue_type: 'classic' });
+  }
+  for (const r of desired.resources.values()) {
+    const to = temp.get(r.vhost);
+    if (to === undefined) continue;
+    switch (r.kind) {
+      case 'vhost':
+        break;
+      case 'exchange':
+        add({ ...r, vhost: to });
+        break;
+      case 'queue':
+        add({ kind: 'queue', vhost: to, name: r.name, type: 'classic', durable: true, auto_delete: false, arguments: {} });
+        break;
+      case 'binding':
+        add({ ...r, vhost: to });
+        break;
+    }
+  }
+  return { vhosts: [...temp.values()], resources };
+}
+
+/** One confirm channel in one vhost, reopened after the broker closes it (404, 403). */
+class Publisher {
+  private channel: ConfirmChannel | undefined;
+  private returned = new Set<string>();
+  private closedWith: string | undefined;
+  private seq = 0;
+
+  constructor(
+    private readonly model: ChannelModel,
+    private readonly queues: readonly string[],
+  ) {}
+
+  async probe(m: ProbeMessage): Promise<LiveOutcome> {
+    const ch = await this.open();
+    const id = `probe-${++this.seq}`;
+    const confirmed = new Promise<void>((resolve, reject) => {
+      ch.publish(
+        m.exchange,
+        m.routingKey,
+        Buffer.from(id),
+        { mandatory: true, messageId: id, ...(m.headers ? { headers: encodeArgs(m.headers) } : {}) },
+        (err: unknown) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve()),
+      );
+    });
+    try {
+      // basic.return precedes the basic.ack of the same message, so the return (if any) has been seen.
+      await confirmed;
+    } catch (err) {
+      const why = this.closedWith ?? parseAmqpError(err).text;
+      this.channel = undefined;
+      return { queues: [], returned: false, error: why };
+    }
+    const returned = this.returned.delete(id);
+    const queues: string[] = [];
+    const duplicates: Record<string, number> = {};
+    for (const q of this.queues) {
+      let n = 0;
+      while (await ch.get(q, { noAck: true })) n++;
+      if (n > 0) queues.push(q);
+      if (n > 1) duplicates[q] = n;
+    }
+    queues.sort();
+    return { queues, returned, ...(Object.keys(duplicates).length > 0 ? { duplicates } : {}) };
+  }
+
+  private async open(): Promise<ConfirmChannel> {
+    if (this.channel) return this.channel;
+    const ch = await this.model.createConfirmChannel();
+    this.closedWith = undefined;
+    ch.on('return', (msg: Message) => {
+      const id = msg.properties.messageId as unknown;
+      if (typeof id === 'string') this.returned.add(id);
+    });
+    ch.on('error', (err: Error) => {
+      const f = parseAmqpError(err);
+      this.closedWith = `${f.code ?? ''} ${f.text}`.trim();
+    });
+    ch.on('close', () => {
+      if (this.channel === ch) this.channel = undefined;
+    });
+    this.channel = ch;
+    return ch;
+  }
+}
+
+/** A probe that could not even start, as a diagnostic. */
+export function probeError(err: unknown): WarrenError {
+  if (err instanceof WarrenError) return err;
+  return new WarrenError(diagnostic('PROBE_FAILED', `warren test --live failed: ${err instanceof Error ? err.message : String(err)}`));
+}
