@@ -2,10 +2,13 @@
  * One amqplib connection per vhost, opened lazily, handing out channels.
  * The connection remembers why the broker closed it (e.g. 503 for an unknown
  * exchange type), so that steps whose channels died with it can say why.
+ * With several AMQP URLs (a comma list: the nodes of a cluster) it connects
+ * to the first that answers, and lists the others in `unreachable`.
  */
 import { connect, type Channel, type ChannelModel, type Options } from 'amqplib';
 import { diagnostic, WarrenError } from '../model/diagnostics.js';
 import { describeNetworkError, errorCode } from '../live/http.js';
+import { FAILOVER_CONNECT_TIMEOUT_MS, splitUrls, type UnreachableEndpoint } from '../live/endpoints.js';
 import { redactSecrets, redactUrl, safeDecode } from '../util/redact.js';
 import { parseAmqpError, type AmqpFailure } from './errors.js';
 
@@ -15,15 +18,25 @@ export interface AmqpTarget {
   readonly redactedUrl: string;
   readonly user: string;
   readonly password: string;
+  /** The other URLs of the list, tried in order when this one does not answer */
+  readonly fallbacks?: readonly AmqpTarget[];
 }
 
 const DEFAULT_HEARTBEAT_S = 30;
 
 /**
  * The AMQP URL re-pointed at `vhost` (`/` → `%2F`), credentials kept. Query
- * parameters `heartbeat` and `frame_max`/`frameMax` are honoured.
+ * parameters `heartbeat` and `frame_max`/`frameMax` are honoured. A comma list
+ * gives the first URL, with the others as its `fallbacks`.
  */
 export function amqpTarget(amqpUrl: string, vhost: string): AmqpTarget {
+  const urls = splitUrls(amqpUrl);
+  if (urls.length === 0) throw new WarrenError(diagnostic('BAD_AMQP_URL', 'the AMQP URL is empty; use e.g. amqp://user:password@localhost:5672'));
+  const [first, ...rest] = urls.map((u) => oneTarget(u, vhost));
+  return rest.length === 0 ? (first as AmqpTarget) : { ...(first as AmqpTarget), fallbacks: rest };
+}
+
+function oneTarget(amqpUrl: string, vhost: string): AmqpTarget {
   let u: URL;
   try {
     u = new URL(amqpUrl);
@@ -65,6 +78,8 @@ export class VhostConnection {
   /** Why the broker closed the connection, once it did */
   closedBy: AmqpFailure | undefined;
   closed = false;
+  /** Endpoints of the list that did not answer before one did */
+  readonly unreachable: UnreachableEndpoint[] = [];
 
   constructor(vhost: string, target: AmqpTarget, private readonly connectTimeoutMs: number) {
     this.vhost = vhost;
@@ -95,15 +110,31 @@ export class VhostConnection {
   }
 
   private async doOpen(): Promise<ChannelModel> {
-    let model: ChannelModel;
-    try {
-      model = await connect(this.target.connect, {
-        timeout: this.connectTimeoutMs,
-        clientProperties: { connection_name: `warren apply (${this.vhost})` },
-      });
-    } catch (err) {
-      throw this.connectError(err);
+    const candidates = [this.target, ...(this.target.fallbacks ?? [])];
+    const timeout = candidates.length > 1 ? Math.min(this.connectTimeoutMs, FAILOVER_CONNECT_TIMEOUT_MS) : this.connectTimeoutMs;
+    let model: ChannelModel | undefined;
+    const failures: string[] = [];
+    for (const [i, target] of candidates.entries()) {
+      try {
+        model = await connect(target.connect, {
+          timeout,
+          clientProperties: { connection_name: `warren apply (${this.vhost})` },
+        });
+        break;
+      } catch (err) {
+        const error = this.connectError(err, target);
+        // A refused login or vhost is the same on every node: report it, do not hide it behind failover.
+        const first = error.diagnostics[0];
+        if (first?.code !== 'BROKER_UNREACHABLE' || i === candidates.length - 1) {
+          if (failures.length === 0 || !first) throw error;
+          throw new WarrenError(diagnostic(first.code, `${first.message}; before it: ${failures.join('; ')}`));
+        }
+        const reason = redactSecrets(netReason(err), [target.password]);
+        this.unreachable.push({ api: 'amqp', url: target.redactedUrl, reason });
+        failures.push(`${target.redactedUrl} (${reason})`);
+      }
     }
+    if (!model) throw this.connectError(new Error('no AMQP URL'), this.target);
     model.on('error', (err: Error) => {
       this.closedBy ??= parseAmqpError(err);
     });
@@ -115,18 +146,18 @@ export class VhostConnection {
     return model;
   }
 
-  private connectError(err: unknown): WarrenError {
-    const url = this.target.redactedUrl;
+  private connectError(err: unknown, target: AmqpTarget): WarrenError {
+    const url = target.redactedUrl;
     const failure = parseAmqpError(err);
-    const text = redactSecrets(failure.text, [this.target.password]);
+    const text = redactSecrets(failure.text, [target.password]);
     if (failure.code === 403 || /ACCESS_REFUSED/.test(text)) {
       return new WarrenError(
-        diagnostic('BROKER_AUTH_FAILED', `the broker at ${url} refused the login of user '${this.target.user}' (${text}); check the user and password in --amqp-url / WARREN_AMQP_URL`),
+        diagnostic('BROKER_AUTH_FAILED', `the broker at ${url} refused the login of user '${target.user}' (${text}); check the user and password in --amqp-url / WARREN_AMQP_URL`),
       );
     }
     if (failure.code === 530 || /NOT_ALLOWED/.test(text)) {
       return new WarrenError(
-        diagnostic('APPLY_STEP_FAILED', `cannot open vhost '${this.vhost}' at ${url} (${text}); grant user '${this.target.user}' permissions on the vhost`),
+        diagnostic('APPLY_STEP_FAILED', `cannot open vhost '${this.vhost}' at ${url} (${text}); grant user '${target.user}' permissions on the vhost`),
       );
     }
     const netCode = errorCode(err);
@@ -145,4 +176,11 @@ export class VhostConnection {
     await model.close().catch(() => undefined);
     this.closed = true;
   }
+}
+
+/** Plain words for a failed connect (amqplib's own timeout error carries no code). */
+function netReason(err: unknown): string {
+  if (errorCode(err) !== undefined) return describeNetworkError(err);
+  const message = err instanceof Error ? err.message : String(err);
+  return /ETIMEDOUT/.test(message) ? 'connect timed out' : message;
 }

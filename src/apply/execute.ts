@@ -13,6 +13,7 @@ import type { Channel } from 'amqplib';
 import type { Diagnostic } from '../model/diagnostics.js';
 import { PHASES, type PlanDocument, type PlannedChange } from '../model/plan.js';
 import { ManagementClient } from '../live/http.js';
+import { splitUrls, unreachableWarnings } from '../live/endpoints.js';
 import { redactSecrets, urlPassword } from '../util/redact.js';
 import { amqpTarget, VhostConnection } from './amqp-connection.js';
 import { amqpStepDiagnostic, stepDiagnostic, type AmqpFailure } from './errors.js';
@@ -25,14 +26,26 @@ export interface ApplyEndpoints {
   readonly amqp: string;
 }
 
+/**
+ * Channels per vhost by default. The broker, not Warren, is the bottleneck of
+ * an apply: declares on one channel are serial, and on a 2-CPU broker a large
+ * apply measured 8.7 s with 8 channels, 6.5 s with 16 and 5.4 s with 32
+ * (W2k, `npm run bench`); 32 is also the pool of the benchmark's baseline (c).
+ */
+export const DEFAULT_CONCURRENCY = 32;
+
 export interface ApplyOptions {
   /** Delete queues even when they hold messages or have consumers (deletes and replaces). */
   readonly allowDataLoss: boolean;
-  /** AMQP channels per vhost, and concurrent HTTP steps. Default 8. */
+  /** Environment variables for `{ env: NAME }` passwords and URIs. Default: none (such steps fail). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** AMQP channels per vhost, and concurrent HTTP steps. Default DEFAULT_CONCURRENCY. */
   readonly concurrency?: number;
   readonly onEvent?: (event: ApplyEvent) => void;
   /** Management API request timeout and AMQP connect timeout, ms. Default 60 000 / 10 000. */
   readonly timeoutMs?: number;
+  /** Replace queues by moving their messages (apply/migrate) instead of dropping them. Default false. */
+  readonly migrate?: boolean;
 }
 
 export type ApplyEvent =
@@ -60,6 +73,8 @@ export interface ApplyResult {
    * They are neither applied nor pending. Always set by `applyPlan`.
    */
   readonly alsoFailed?: StepFailure[];
+  /** Endpoints of a URL list that did not answer (ENDPOINT_UNREACHABLE warnings). Always set by `applyPlan`. */
+  readonly warnings?: Diagnostic[];
 }
 
 /**
@@ -67,7 +82,7 @@ export interface ApplyResult {
  * are in the result); throws a WarrenError only for unusable endpoint URLs.
  */
 export async function applyPlan(plan: PlanDocument, endpoints: ApplyEndpoints, options: ApplyOptions): Promise<ApplyResult> {
-  const concurrency = Math.max(1, options.concurrency ?? 8);
+  const concurrency = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
   const emit = (e: ApplyEvent): void => {
     try {
       options.onEvent?.(e);
@@ -75,7 +90,7 @@ export async function applyPlan(plan: PlanDocument, endpoints: ApplyEndpoints, o
       // a listener's bug must not break the apply half-way
     }
   };
-  const secrets = [urlPassword(endpoints.management), urlPassword(endpoints.amqp)].filter((s): s is string => s !== undefined);
+  const secrets = [...splitUrls(endpoints.management), ...splitUrls(endpoints.amqp)].map(urlPassword).filter((s): s is string => s !== undefined);
   // Invalid endpoint URLs throw here, before anything is opened.
   const amqpUser = amqpTarget(endpoints.amqp, '/').user;
   const connectTimeoutMs = Math.min(options.timeoutMs ?? 10_000, 10_000);
@@ -117,8 +132,10 @@ export async function applyPlan(plan: PlanDocument, endpoints: ApplyEndpoints, o
     const conn = (): VhostConnection => connectionFor(vhost);
     const ctx: StepContext = {
       http,
+      env: options.env ?? {},
       allowDataLoss: options.allowDataLoss,
       amqpUser,
+      ...(options.migrate === true && vhost !== '' ? { migrate: amqpTarget(endpoints.amqp, vhost) } : {}),
       channel: async () => {
         if (!channel || channelDead) {
           channelDead = false;
@@ -158,8 +175,8 @@ export async function applyPlan(plan: PlanDocument, endpoints: ApplyEndpoints, o
       if (inPhase.length === 0) continue;
       const byVhost = new Map<string, Array<[number, PlannedChange]>>();
       for (const item of inPhase) {
-        // Vhost steps are HTTP only: one shared queue, `concurrency` workers.
-        const lane = phase === 'vhosts' ? '' : item[1].vhost;
+        // HTTP-only steps share one queue and `concurrency` workers; AMQP ones get a connection per vhost.
+        const lane = needsChannel(item[1]) ? item[1].vhost : '';
         const list = byVhost.get(lane) ?? [];
         list.push(item);
         byVhost.set(lane, list);
@@ -182,6 +199,7 @@ export async function applyPlan(plan: PlanDocument, endpoints: ApplyEndpoints, o
       failed: first ? strip(first) : null,
       pending,
       alsoFailed: failures.filter((f) => f !== first).map(strip),
+      warnings: [...http.warnings(), ...unreachableWarnings([...connections.values()].flatMap((c) => c.unreachable))],
     };
   } finally {
     await Promise.all([...connections.values()].map((c) => c.close()));

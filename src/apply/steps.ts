@@ -1,7 +1,8 @@
 /**
- * One planned change → broker calls. Vhosts and binding deletes go over HTTP
- * (a binding is deleted by the broker's `properties_key`, so a type-mismatched
- * unbind can never silently miss); everything else over AMQP.
+ * One planned change → broker calls. Exchanges, queues and binding creates go
+ * over AMQP; vhosts, binding deletes (a binding is deleted by the broker's
+ * `properties_key`, so a type-mismatched unbind can never silently miss) and
+ * every other kind (steps-http) over HTTP.
  */
 import type { Channel } from 'amqplib';
 import { diagnostic, WarrenError } from '../model/diagnostics.js';
@@ -18,23 +19,30 @@ import {
 import { HttpError, seg, type ManagementClient } from '../live/http.js';
 import { normalizeArgs } from '../live/normalize.js';
 import { encodeArgs } from './amqp-args.js';
+import type { AmqpTarget } from './amqp-connection.js';
+import { migrateStep } from './migrate.js';
 import { describeChange } from './errors.js';
+import { runHttpStep } from './steps-http.js';
+import type { EnvMap } from '../util/sensitive.js';
 
 export interface StepContext {
   readonly http: ManagementClient;
+  /** Environment variables for `{ env: NAME }` secrets */
+  readonly env: EnvMap;
   readonly allowDataLoss: boolean;
   /** The AMQP user, granted permissions on vhosts this apply creates when it has none */
   readonly amqpUser: string;
   /** A channel of the worker running the step (opened on demand) */
   channel(): Promise<Channel>;
   note(message: string, change: PlannedChange): void;
+  /** `--migrate`: the vhost's AMQP endpoint; queue replaces then move messages instead of dropping them (apply/migrate) */
+  readonly migrate?: AmqpTarget;
 }
 
 /** True when the change is executed over AMQP (and so needs a channel). */
 export function needsChannel(change: PlannedChange): boolean {
-  if (change.kind === 'vhost') return false;
-  if (change.kind === 'binding' && change.action === 'delete') return false;
-  return true;
+  if (change.kind === 'binding') return change.action !== 'delete';
+  return change.kind === 'exchange' || change.kind === 'queue';
 }
 
 export async function runStep(change: PlannedChange, ctx: StepContext): Promise<void> {
@@ -47,6 +55,16 @@ export async function runStep(change: PlannedChange, ctx: StepContext): Promise<
       return runQueue(change, ctx);
     case 'binding':
       return runBinding(change, ctx);
+    case 'user':
+    case 'permission':
+    case 'topic_permission':
+    case 'vhost_limit':
+    case 'user_limit':
+    case 'policy':
+    case 'operator_policy':
+    case 'parameter':
+    case 'global_parameter':
+      return runHttpStep({ ...change, kind: change.kind }, ctx);
     default:
       return assertNever(change.kind, 'resource kind');
   }
@@ -68,6 +86,7 @@ async function runVhost(change: PlannedChange, ctx: StepContext): Promise<void> 
   }
   const v: VhostResource = resource(change, 'after', 'vhost');
   const path = `/api/vhosts/${seg(v.name)}`;
+  if (change.action === 'replace') await deleteEmptyVhost(v.name, change, ctx);
   // 3.10/3.11 read `defaultqueuetype`, later versions `default_queue_type`; tags as "a,b" work on all.
   await ctx.http.put(path, {
     description: v.description,
@@ -75,7 +94,27 @@ async function runVhost(change: PlannedChange, ctx: StepContext): Promise<void> 
     default_queue_type: v.default_queue_type,
     defaultqueuetype: v.default_queue_type,
   });
-  if (change.action === 'create') await ensurePermissions(v.name, change, ctx);
+  if (change.action === 'create' || change.action === 'replace') await ensurePermissions(v.name, change, ctx);
+}
+
+/**
+ * A vhost is replaced only to set a default queue type that the broker takes
+ * only at creation (3.10/3.11), and only when it holds no queues: checked
+ * again here, as the plan may be older than the broker's state.
+ */
+async function deleteEmptyVhost(vhost: string, change: PlannedChange, ctx: StepContext): Promise<void> {
+  const listed = await ctx.http.get(`/api/queues/${seg(vhost)}?disable_stats=true&columns=name,exclusive`);
+  // Exclusive queues (such as the apply lock) belong to connections, not to the topology.
+  const queues = Array.isArray(listed) ? listed.filter((q) => (q as { exclusive?: unknown }).exclusive !== true) : [];
+  if (queues.length > 0) {
+    throw new WarrenError(
+      diagnostic(
+        'APPLY_STEP_FAILED',
+        `${describeChange(change)} failed: the vhost now holds ${queues.length} queue(s), and replacing it would delete them; run plan again`,
+      ),
+    );
+  }
+  await ctx.http.delete(`/api/vhosts/${seg(vhost)}`);
 }
 
 /**
@@ -124,6 +163,11 @@ async function declareExchange(ch: Channel, x: ExchangeResource): Promise<void> 
 }
 
 async function runQueue(change: PlannedChange, ctx: StepContext): Promise<void> {
+  if (ctx.migrate && (change.action === 'replace' || change.action === 'create')) {
+    const before = change.before?.kind === 'queue' ? change.before : undefined;
+    const mctx = { http: ctx.http, target: ctx.migrate, allowDataLoss: ctx.allowDataLoss, note: (m: string) => ctx.note(m, change) };
+    if (await migrateStep(change.action, before, resource(change, 'after', 'queue'), mctx)) return;
+  }
   switch (change.action) {
     case 'create':
     case 'update':

@@ -1,5 +1,6 @@
 import { formatDiagnostic, WarrenError, type Diagnostic } from '../model/diagnostics.js';
 import { redactSecrets } from '../util/redact.js';
+import { joinUrls } from '../live/endpoints.js';
 import { styleFor, type Style } from '../render/style.js';
 
 export const DEFAULT_MANAGEMENT_URL = 'http://guest:guest@127.0.0.1:15672';
@@ -15,6 +16,10 @@ export interface Io {
   readonly env: NodeJS.ProcessEnv;
   readonly stdinIsTTY: boolean;
   readonly stdoutIsTTY: boolean;
+  /** Whether stderr is a terminal (a live progress line); absent means no. */
+  readonly stderrIsTTY?: boolean;
+  /** The terminal's width in columns, when stderr is one. */
+  readonly stderrColumns?: number;
   readonly cwd: string;
   /** Ask a question on the terminal; resolves with the answer. */
   readonly ask: (question: string) => Promise<string>;
@@ -30,11 +35,15 @@ export interface Endpoints {
   readonly amqp: string;
 }
 
-/** Flags win over environment variables, which win over the local guest broker. */
+/**
+ * Flags win over environment variables, which win over the local guest broker.
+ * Each may be a comma list (the nodes of a cluster, tried in order); it is
+ * passed on as one tidy comma list.
+ */
 export function resolveEndpoints(opts: EndpointOptions, env: NodeJS.ProcessEnv): Endpoints {
   return {
-    management: opts.managementUrl ?? env['WARREN_MANAGEMENT_URL'] ?? DEFAULT_MANAGEMENT_URL,
-    amqp: opts.amqpUrl ?? env['WARREN_AMQP_URL'] ?? DEFAULT_AMQP_URL,
+    management: joinUrls([opts.managementUrl ?? (env['WARREN_MANAGEMENT_URL'] || DEFAULT_MANAGEMENT_URL)]),
+    amqp: joinUrls([opts.amqpUrl ?? (env['WARREN_AMQP_URL'] || DEFAULT_AMQP_URL)]),
   };
 }
 

@@ -55,6 +55,8 @@ function processIo(): Io {
     env: process.env,
     stdinIsTTY: process.stdin.isTTY === true,
     stdoutIsTTY: process.stdout.isTTY === true,
+    stderrIsTTY: process.stderr.isTTY === true,
+    ...(process.stderr.isTTY ? { stderrColumns: process.stderr.columns } : {}),
     cwd: process.cwd(),
     ask: async (question) => {
       const rl = createInterface({ input: process.stdin, output: process.stderr });

@@ -9,10 +9,12 @@ import { checkAgainstBroker, loadSpec } from '../spec/index.js';
 import { VERSION } from '../version.js';
 import type { Endpoints, Io } from './context.js';
 import { printDiagnostics } from './context.js';
+import type { SpecOptions } from './options.js';
 
-/** Load and validate the spec files; print diagnostics; throw when any is an error. */
-export async function loadOrFail(files: readonly string[], io: Io): Promise<Desired> {
-  const { desired, diagnostics } = await loadSpec(files.length > 0 ? files : ['topology.yaml'], { cwd: io.cwd });
+/** Load and validate the spec files (with overlays and variables); print diagnostics; throw when any is an error. */
+export async function loadOrFail(files: readonly string[], io: Io, opts: SpecOptions = {}): Promise<Desired> {
+  const variables = { ...io.env, ...parseVars(opts.var ?? []) };
+  const { desired, diagnostics } = await loadSpec(files, { cwd: io.cwd, variables, ...(opts.file ? { overlays: opts.file } : {}) });
   printDiagnostics(io, diagnostics.filter((d) => d.severity === 'warning'));
   if (!desired || hasErrors(diagnostics)) throw new WarrenError(diagnostics.filter((d) => d.severity === 'error'));
   return desired;
@@ -31,10 +33,13 @@ export async function computePlan(desired: Desired, endpoints: Endpoints, prune:
     const observed = await readLive(client, desired.vhosts);
     const brokerErrors: Diagnostic[] = checkAgainstBroker(desired, observed.broker);
     if (hasErrors(brokerErrors)) throw new WarrenError(brokerErrors.filter((d) => d.severity === 'error'));
-    const result = diff(desired, observed, { prune });
+    const result = diff(desired, observed, { prune, protectedUsers: endpointUsers(endpoints) });
+    // A change the broker cannot make (a vhost default queue type on 3.10/3.11 with queues in it) stops the plan.
+    if (hasErrors(result.warnings)) throw new WarrenError(result.warnings.filter((d) => d.severity === 'error'));
     const plan = buildPlan(
-      { ...result, warnings: [...brokerErrors, ...result.warnings] },
-      { warrenVersion: VERSION, brokerVersion: observed.broker.version, vhosts: desired.vhosts, prune },
+      // Endpoints of a list that did not answer are reported with the plan.
+      { ...result, warnings: [...brokerErrors, ...result.warnings, ...client.warnings()] },
+      { warrenVersion: VERSION, brokerVersion: observed.broker.version, vhosts: desired.vhosts, prune, live: observed.resources },
     );
     return { desired, observed, plan };
   } finally {
@@ -42,9 +47,34 @@ export async function computePlan(desired: Desired, endpoints: Endpoints, prune:
   }
 }
 
+/** The users Warren connects as: never deleted, their permissions never pruned. */
+export function endpointUsers(endpoints: Endpoints): string[] {
+  const users = new Set<string>();
+  for (const url of [endpoints.management, endpoints.amqp].flatMap((u) => u.split(','))) {
+    try {
+      const u = new URL(url);
+      users.add(u.username === '' ? 'guest' : decodeURIComponent(u.username));
+    } catch {
+      // an invalid URL fails later, with its own message
+    }
+  }
+  return [...users];
+}
+
 /** Live and desired resources together (desired wins), for graphs around a plan. */
 export function unionOf(live: ResourceMap, desired: ResourceMap): ResourceMap {
   const out = new Map(live);
   for (const [k, r] of desired) out.set(k, r);
+  return out;
+}
+
+/** `--var name=value` pairs. */
+function parseVars(pairs: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of pairs) {
+    const eq = p.indexOf('=');
+    if (eq <= 0) throw new WarrenError({ code: 'INVALID_VAR', severity: 'error', message: `--var ${JSON.stringify(p)} is not name=value; e.g. --var ENV=prod` });
+    out[p.slice(0, eq)] = p.slice(eq + 1);
+  }
   return out;
 }

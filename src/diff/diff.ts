@@ -1,87 +1,149 @@
 import type { Change, DiffOptions, DiffResult, Unmanaged } from '../model/change.js';
 import { diagnostic, type Diagnostic } from '../model/diagnostics.js';
 import { namedKey, resourceKey } from '../model/keys.js';
-import type { BindingResource, Desired, Observed, Resource } from '../model/types.js';
-import { compareFields } from './compare.js';
+import { isGlobalKind, type BindingResource, type Desired, type Observed, type Resource } from '../model/types.js';
+import { compareFields, type CompareContext } from './compare.js';
 
 /**
  * Pure diff of the desired topology against the live one, in the vhosts the
- * spec declares. Joins on resource keys only; every default has been applied
- * on both sides already (spec/normalize, live/normalize).
+ * spec declares (and the global kinds it has sections for). Joins on resource
+ * keys only; every default has been applied on both sides already
+ * (spec/normalize, live/normalize).
+ *
+ * Scope and safety:
+ * - Live resources the spec does not declare, in scope, are `unmanaged`
+ *   (listed, left alone) or, with `prune`, deleted.
+ * - Users are in scope only when the spec has a `users` section; the users in
+ *   `protectedUsers` (the ones Warren connects as) are never deleted (they
+ *   are listed as unmanaged, marked protected), and their undeclared
+ *   permissions and limits are neither pruned nor listed.
+ * - A vhost whose default queue type must change on a broker that can only
+ *   set it at creation is replaced only when it holds no queues or exchanges;
+ *   otherwise the diff reports an error and plans nothing for it.
  */
 export function diff(desired: Desired, observed: Observed, options: DiffOptions): DiffResult {
   const changes: Change[] = [];
   const warnings: Diagnostic[] = [];
-  const replaced = new Map<string, string>(); // namedKey -> label, for bindings that the broker drops with them
+  const ctx: CompareContext = { brokerVersion: observed.broker.version, ...(options.env ? { env: options.env } : {}) };
+  const protectedUsers = new Set(options.protectedUsers ?? []);
+  // namedKey -> label, of replaced vhosts, exchanges and queues: the broker drops what hangs off them
+  const replaced = new Map<string, string>();
 
+  // Declared resources found live: when that is every live one, nothing is unmanaged.
+  let found = 0;
   for (const [key, want] of desired.resources) {
     if (want.kind === 'binding') continue;
     const live = observed.resources.get(key);
     if (!live) {
-      changes.push(make('create', want, undefined, [], [`${want.kind} is declared but does not exist`]));
+      changes.push(make('create', want, undefined, [], [`${want.kind.replace(/_/g, ' ')} is declared but does not exist`], key));
       continue;
     }
-    const fields = compareFields(live, want);
-    if (want.kind === 'vhost' && live.kind === 'vhost' && want.default_queue_type !== live.default_queue_type) {
-      warnings.push(
-        diagnostic(
-          'VHOST_DEFAULT_QUEUE_TYPE_DIFFERS',
-          `vhost "${want.name}" has default queue type "${live.default_queue_type}" on the broker but "${want.default_queue_type}" in the spec; ` +
-            'Warren declares every queue with an explicit type, so managed queues are not affected; the vhost setting itself is left as it is',
-          want.source,
-          'warning',
-        ),
-      );
-    }
+    found += 1;
+    const fields = compareFields(live, want, ctx);
     if (fields.length === 0) continue;
     const forcing = fields.filter((f) => f.forces_replacement);
-    if (forcing.length > 0) {
-      changes.push(make('replace', want, live, fields, [`${forcing.map((f) => f.field).join(', ')} cannot be changed in place`]));
-      replaced.set(key, `${want.kind} "${want.name}"`);
-    } else {
-      changes.push(make('update', want, live, fields, [`${fields.map((f) => f.field).join(', ')} changed`]));
-    }
-  }
-
-  for (const [key, want] of desired.resources) {
-    if (want.kind !== 'binding') continue;
-    const live = observed.resources.get(key);
-    if (!live) {
-      changes.push(make('create', want, undefined, [], ['binding is declared but does not exist']));
+    if (forcing.length === 0) {
+      changes.push(make('update', want, live, fields, [`${fields.map((f) => f.field).join(', ')} changed`], key));
       continue;
     }
+    if (want.kind === 'vhost') {
+      const contents = vhostContents(observed, want.name);
+      if (contents !== '') {
+        warnings.push(
+          diagnostic(
+            'VHOST_DEFAULT_QUEUE_TYPE_IMMUTABLE',
+            `vhost "${want.name}" has default queue type "${live.kind === 'vhost' ? live.default_queue_type : '?'}" on the broker but "${want.default_queue_type}" in the spec; ` +
+              `RabbitMQ ${observed.broker.version} sets it only when a vhost is created (3.12 and later can change it), and Warren replaces a vhost only when it is empty, but it holds ${contents}; ` +
+              'keep the live default_queue_type in the spec (queues declare their type explicitly anyway), or move the queues to a new vhost',
+            want.source,
+            'error',
+          ),
+        );
+        continue;
+      }
+    }
+    changes.push(make('replace', want, live, fields, [`${forcing.map((f) => f.field).join(', ')} cannot be changed in place`], key));
+    replaced.set(key, `${want.kind} "${want.name}"`);
+  }
+
+  // What the broker drops with a replaced resource is re-created.
+  for (const [key, want] of desired.resources) {
+    if (want.kind !== 'binding' && replaced.size === 0) continue; // nothing to look up twice
+    const live = observed.resources.get(key);
+    if (!live) {
+      if (want.kind === 'binding') changes.push(make('create', want, undefined, [], ['binding is declared but does not exist'], key));
+      continue;
+    }
+    if (want.kind === 'binding') found += 1;
     const dropped = droppedBy(want, replaced);
-    if (dropped) changes.push(make('create', want, live, [], [`re-created: ${dropped} is replaced, which drops its bindings`]));
+    if (dropped) changes.push(make('create', want, live, [], [`re-created: ${dropped} is replaced, which drops its ${plural(want.kind)}`], key));
   }
 
   const unmanaged: Unmanaged[] = [];
   const inScope = new Set(desired.vhosts);
-  for (const [key, live] of observed.resources) {
-    if (desired.resources.has(key) || !inScope.has(live.vhost)) continue;
-    const dropped = live.kind === 'binding' ? droppedBy(live, replaced) : undefined;
-    if (options.prune) {
-      changes.push(make('delete', undefined, live, [], ['not declared in the spec (--prune)']));
+  const globals = new Set<string>(desired.globalKinds ?? []);
+  for (const [key, live] of found < observed.resources.size ? observed.resources : []) {
+    if (desired.resources.has(key)) continue;
+    if (isGlobalKind(live.kind) ? !globals.has(live.kind) : !inScope.has(live.vhost)) continue;
+    const dropped = droppedBy(live, replaced);
+    const keep = protectedBy(live, protectedUsers);
+    // The grants of the user Warren connects as are its working state (it grants them on vhosts it creates): not listed.
+    if (keep && live.kind !== 'user') continue;
+    if (options.prune && !keep) {
+      changes.push(make('delete', undefined, live, [], ['not declared in the spec (--prune)'], key));
     } else if (dropped) {
       warnings.push(
         diagnostic(
-          'UNMANAGED_BINDING_DROPPED',
-          `binding ${live.name} in vhost "${live.vhost}" is not declared, and the broker drops it when ${dropped} is replaced; declare it to keep it`,
+          live.kind === 'binding' ? 'UNMANAGED_BINDING_DROPPED' : 'UNMANAGED_DROPPED',
+          `${live.kind.replace(/_/g, ' ')} ${live.kind === 'binding' ? live.name : `"${live.name}"`} in vhost "${live.vhost}" is not declared, and the broker drops it when ${dropped} is replaced; declare it to keep it`,
           undefined,
           'warning',
         ),
       );
     } else {
-      unmanaged.push(unmanagedOf(key, live));
+      unmanaged.push(unmanagedOf(key, live, keep));
     }
   }
   return { changes, unmanaged, warnings };
 }
 
-function droppedBy(b: BindingResource, replaced: ReadonlyMap<string, string>): string | undefined {
-  return (
-    replaced.get(namedKey('exchange', b.vhost, b.source)) ??
-    replaced.get(namedKey(b.destination_type, b.vhost, b.destination))
-  );
+/** What a vhost holds that a replace would destroy ('' when nothing): its queues and exchanges. */
+function vhostContents(observed: Observed, vhost: string): string {
+  let queues = 0;
+  let exchanges = 0;
+  for (const r of observed.resources.values()) {
+    if (r.vhost !== vhost) continue;
+    if (r.kind === 'queue') queues++;
+    else if (r.kind === 'exchange') exchanges++;
+  }
+  const parts = [
+    ...(queues > 0 ? [`${queues} queue${queues === 1 ? '' : 's'}`] : []),
+    ...(exchanges > 0 ? [`${exchanges} exchange${exchanges === 1 ? '' : 's'}`] : []),
+  ];
+  return parts.join(' and ');
+}
+
+function plural(kind: Resource['kind']): string {
+  return `${kind.replace(/_/g, ' ')}s`;
+}
+
+/** The label of the replaced resource that takes `r` with it, if any. */
+function droppedBy(r: Resource, replaced: ReadonlyMap<string, string>): string | undefined {
+  if (replaced.size === 0 || isGlobalKind(r.kind) || r.kind === 'vhost') return undefined;
+  const vhost = replaced.get(namedKey('vhost', r.vhost, r.vhost));
+  if (vhost) return vhost;
+  if (r.kind !== 'binding') return undefined;
+  return droppedWithEndpoint(r, replaced);
+}
+
+function droppedWithEndpoint(b: BindingResource, replaced: ReadonlyMap<string, string>): string | undefined {
+  return replaced.get(namedKey('exchange', b.vhost, b.source)) ?? replaced.get(namedKey(b.destination_type, b.vhost, b.destination));
+}
+
+/** Why a live resource must never be deleted by Warren ('' when it may be). */
+function protectedBy(r: Resource, protectedUsers: ReadonlySet<string>): string {
+  const user = r.kind === 'user' || r.kind === 'permission' ? r.name : r.kind === 'topic_permission' || r.kind === 'user_limit' ? r.user : undefined;
+  return user !== undefined && protectedUsers.has(user) ? 'Warren connects as this user' : '';
 }
 
 function make(
@@ -90,13 +152,18 @@ function make(
   before: Resource | undefined,
   fields: Change['fields'],
   reasons: string[],
+  key?: string,
 ): Change {
   const r = (after ?? before) as Resource;
-  const base = { action, kind: r.kind, vhost: r.vhost, name: r.name, key: resourceKey(r), fields, reasons };
-  return { ...base, ...(before ? { before } : {}), ...(after ? { after } : {}) };
+  // Plain literals, no spreads: a literal ending in a spread is a slow (dictionary) object, and
+  // copying and sorting 100k of those in plan/order took longer than the whole diff.
+  const k = key ?? resourceKey(r);
+  if (before && after) return { action, kind: r.kind, vhost: r.vhost, name: r.name, key: k, fields, reasons, before, after };
+  if (before) return { action, kind: r.kind, vhost: r.vhost, name: r.name, key: k, fields, reasons, before };
+  return { action, kind: r.kind, vhost: r.vhost, name: r.name, key: k, fields, reasons, after: r };
 }
 
-function unmanagedOf(key: string, r: Resource): Unmanaged {
-  const u = { kind: r.kind, vhost: r.vhost, name: r.name, key };
+function unmanagedOf(key: string, r: Resource, protectedReason: string): Unmanaged {
+  const u = { kind: r.kind, vhost: r.vhost, name: r.name, key, ...(protectedReason ? { protected: protectedReason } : {}) };
   return r.kind === 'queue' && r.messages !== undefined ? { ...u, messages: r.messages } : u;
 }

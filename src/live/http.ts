@@ -10,10 +10,16 @@
  * - `delete` resolves with status 404 instead of throwing: gone is gone.
  * - The password never appears in an error message.
  * - Paths are passed as written; encode every segment with `seg`.
+ * - The URL may be a comma-separated list (the nodes of a cluster). Requests
+ *   go to the endpoint that last answered; one that refuses the connection or
+ *   does not connect within FAILOVER_CONNECT_TIMEOUT_MS is skipped for the
+ *   next (any method: nothing was sent), and listed in `unreachable`. An
+ *   idempotent request also moves on after a reset, a timeout or a 5xx.
  */
 import { Pool } from 'undici';
-import { diagnostic, WarrenError } from '../model/diagnostics.js';
+import { diagnostic, WarrenError, type Diagnostic } from '../model/diagnostics.js';
 import { redactSecrets, redactUrl, safeDecode } from '../util/redact.js';
+import { FAILOVER_CONNECT_TIMEOUT_MS, splitUrls, unreachableWarnings, type UnreachableEndpoint } from './endpoints.js';
 
 /** Encodes one path segment (vhost `/` → `%2F`, queue `a b#c` → `a%20b%23c`). */
 export function seg(name: string): string {
@@ -27,6 +33,8 @@ export interface ManagementClientOptions {
   readonly connections?: number;
   /** Extra attempts for idempotent requests. Default 2. */
   readonly retries?: number;
+  /** Time to connect to one endpoint. Default FAILOVER_CONNECT_TIMEOUT_MS with several endpoints, else min(timeoutMs, 10 s). */
+  readonly connectTimeoutMs?: number;
 }
 
 export interface HttpResult {
@@ -62,47 +70,47 @@ interface Raw {
   readonly text: string;
 }
 
-export class ManagementClient {
-  /** The management URL with the password masked, for messages. */
+/** One URL of the list: its own pool and credentials. */
+interface Endpoint {
   readonly redactedUrl: string;
-  /** The user the client authenticates as. */
   readonly user: string;
-  private readonly pool: Pool;
-  private readonly basePath: string;
-  private readonly authorization: string;
-  private readonly password: string;
+  readonly password: string;
+  readonly authorization: string;
+  readonly basePath: string;
+  readonly pool: Pool;
+}
+
+export class ManagementClient {
+  /** The user the client authenticates as (on the first endpoint). */
+  readonly user: string;
+  /** Endpoints that did not answer a connection attempt, in the order met. */
+  readonly unreachable: UnreachableEndpoint[] = [];
+  private readonly endpoints: readonly Endpoint[];
+  /** The endpoint that last answered; requests start there. */
+  private current = 0;
   private readonly timeoutMs: number;
   private readonly retries: number;
 
   constructor(url: string, opts: ManagementClientOptions = {}) {
-    this.redactedUrl = redactUrl(url);
-    let u: URL;
-    try {
-      u = new URL(url);
-    } catch {
-      throw new WarrenError(
-        diagnostic('BAD_MANAGEMENT_URL', `the management URL ${this.redactedUrl} is not a valid URL; use e.g. http://user:password@localhost:15672`),
-      );
-    }
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-      throw new WarrenError(
-        diagnostic('BAD_MANAGEMENT_URL', `the management URL ${this.redactedUrl} must start with http:// or https://`),
-      );
-    }
-    const hasUser = u.username !== '' || u.password !== '';
-    this.user = hasUser ? safeDecode(u.username) : 'guest';
-    this.password = hasUser ? safeDecode(u.password) : 'guest';
-    this.authorization = 'Basic ' + Buffer.from(`${this.user}:${this.password}`).toString('base64');
-    this.basePath = u.pathname.replace(/\/+$/, '');
     this.timeoutMs = opts.timeoutMs ?? 60_000;
     this.retries = opts.retries ?? 2;
-    this.pool = new Pool(u.origin, {
-      connections: opts.connections ?? 8,
-      connect: { timeout: Math.min(this.timeoutMs, 10_000) },
-      keepAliveTimeout: 10_000,
-      headersTimeout: this.timeoutMs,
-      bodyTimeout: this.timeoutMs,
-    });
+    const urls = splitUrls(url);
+    if (urls.length === 0) {
+      throw new WarrenError(diagnostic('BAD_MANAGEMENT_URL', 'the management URL is empty; use e.g. http://user:password@localhost:15672'));
+    }
+    const connectTimeout = opts.connectTimeoutMs ?? (urls.length > 1 ? FAILOVER_CONNECT_TIMEOUT_MS : Math.min(this.timeoutMs, 10_000));
+    this.endpoints = urls.map((one) => openEndpoint(one, { ...opts, timeoutMs: this.timeoutMs, connectTimeoutMs: connectTimeout }));
+    this.user = (this.endpoints[0] as Endpoint).user;
+  }
+
+  /** The URL of the endpoint in use, password masked, for messages. */
+  get redactedUrl(): string {
+    return this.endpoint(this.current).redactedUrl;
+  }
+
+  /** A warning per endpoint that did not answer (empty when all did, or when there is one). */
+  warnings(): Diagnostic[] {
+    return unreachableWarnings(this.unreachable);
   }
 
   /** GET a JSON document; any non-2xx answer throws. */
@@ -135,7 +143,7 @@ export class ManagementClient {
   }
 
   async close(): Promise<void> {
-    await this.pool.close();
+    await Promise.all(this.endpoints.map((e) => e.pool.close().catch(() => undefined)));
   }
 
   private expectOk(method: Method, path: string, raw: Raw): HttpResult {
@@ -143,35 +151,62 @@ export class ManagementClient {
     return raw.location === undefined ? { status: raw.status } : { status: raw.status, location: raw.location };
   }
 
+  private endpoint(i: number): Endpoint {
+    return this.endpoints[i] as Endpoint;
+  }
+
   private async send(method: Method, path: string, body: unknown): Promise<Raw> {
     const idempotent = method !== 'POST';
     const attempts = idempotent ? 1 + this.retries : 1;
-    let lastNetworkError: unknown;
+    const n = this.endpoints.length;
+    const errors = new Map<number, unknown>();
     for (let attempt = 0; attempt < attempts; attempt++) {
       if (attempt > 0) await sleep(BACKOFF_MS[Math.min(attempt - 1, BACKOFF_MS.length - 1)] ?? 1000);
-      let raw: Raw;
-      try {
-        raw = await this.once(method, path, body);
-      } catch (err) {
-        lastNetworkError = err;
-        continue;
+      // One round: the endpoint in use, then the next ones while they do not answer.
+      const first = this.current;
+      for (let k = 0; k < n; k++) {
+        const i = (first + k) % n;
+        const ep = this.endpoint(i);
+        let raw: Raw;
+        try {
+          raw = await this.once(ep, method, path, body);
+        } catch (err) {
+          errors.set(i, err);
+          const notSent = isConnectFailure(err);
+          if (notSent && n > 1) this.markUnreachable(ep, err);
+          // A POST that may have reached the broker is never sent twice.
+          if (!idempotent && !notSent) throw this.unreachableError(method, path, errors);
+          continue;
+        }
+        this.current = i;
+        if (idempotent && RETRYABLE_STATUS.has(raw.status) && attempt + 1 < attempts) {
+          // Another node may be healthy; the next round starts there.
+          this.current = (i + 1) % n;
+          break;
+        }
+        return raw;
       }
-      if (idempotent && RETRYABLE_STATUS.has(raw.status) && attempt + 1 < attempts) continue;
-      return raw;
     }
-    throw this.unreachable(method, path, lastNetworkError);
+    throw this.unreachableError(method, path, errors);
   }
 
-  private async once(method: Method, path: string, body: unknown): Promise<Raw> {
-    const headers: Record<string, string> = { authorization: this.authorization, accept: 'application/json' };
+  private markUnreachable(ep: Endpoint, err: unknown): void {
+    if (this.unreachable.some((u) => u.url === ep.redactedUrl)) return;
+    this.unreachable.push({ api: 'management', url: ep.redactedUrl, reason: describeNetworkError(err) });
+  }
+
+  private async once(ep: Endpoint, method: Method, path: string, body: unknown): Promise<Raw> {
+    // Only GETs ask for JSON: the limits endpoints answer a PUT or DELETE that
+    // does with 406 (verified 3.10.8), and writes answer no body anyway.
+    const headers: Record<string, string> = { authorization: ep.authorization, ...(method === 'GET' ? { accept: 'application/json' } : {}) };
     let payload: string | null = null;
     if (body !== undefined) {
       headers['content-type'] = 'application/json';
       payload = JSON.stringify(body);
     }
-    const res = await this.pool.request({
+    const res = await ep.pool.request({
       method,
-      path: this.basePath + path,
+      path: ep.basePath + path,
       headers,
       body: payload,
       idempotent: method !== 'POST',
@@ -215,20 +250,61 @@ export class ManagementClient {
     );
   }
 
-  private unreachable(method: Method, path: string, err: unknown): WarrenError {
+  private unreachableError(method: Method, path: string, errors: ReadonlyMap<number, unknown>): WarrenError {
+    const where = [...errors].map(([i, err]) => `${this.endpoint(i).redactedUrl} (${method} ${path}: ${this.redact(describeNetworkError(err))})`);
     return new WarrenError(
       diagnostic(
         'BROKER_UNREACHABLE',
-        `cannot reach the RabbitMQ management API at ${this.redactedUrl} (${method} ${path}: ${this.redact(describeNetworkError(err))}); ` +
+        `cannot reach the RabbitMQ management API at ${where.join(', ') || this.redactedUrl}; ` +
           `start the broker (e.g. \`npm run broker start\`), or point Warren at it with --management-url or WARREN_MANAGEMENT_URL`,
       ),
     );
   }
 
   private redact(text: string): string {
-    return redactSecrets(text, [this.password]);
+    return redactSecrets(text, this.endpoints.map((e) => e.password));
   }
 }
+
+function openEndpoint(url: string, opts: ManagementClientOptions & { timeoutMs: number; connectTimeoutMs: number }): Endpoint {
+  const redactedUrl = redactUrl(url);
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new WarrenError(
+      diagnostic('BAD_MANAGEMENT_URL', `the management URL ${redactedUrl} is not a valid URL; use e.g. http://user:password@localhost:15672`),
+    );
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') {
+    throw new WarrenError(diagnostic('BAD_MANAGEMENT_URL', `the management URL ${redactedUrl} must start with http:// or https://`));
+  }
+  const hasUser = u.username !== '' || u.password !== '';
+  const user = hasUser ? safeDecode(u.username) : 'guest';
+  const password = hasUser ? safeDecode(u.password) : 'guest';
+  return {
+    redactedUrl,
+    user,
+    password,
+    authorization: 'Basic ' + Buffer.from(`${user}:${password}`).toString('base64'),
+    basePath: u.pathname.replace(/\/+$/, ''),
+    pool: new Pool(u.origin, {
+      connections: opts.connections ?? 8,
+      connect: { timeout: opts.connectTimeoutMs },
+      keepAliveTimeout: 10_000,
+      headersTimeout: opts.timeoutMs,
+      bodyTimeout: opts.timeoutMs,
+    }),
+  };
+}
+
+/** True when the connection was never made, so the request was not sent. */
+export function isConnectFailure(err: unknown): boolean {
+  const code = errorCode(err);
+  return code !== undefined && CONNECT_FAILURES.has(code);
+}
+
+const CONNECT_FAILURES = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 
 /** The broker's `reason` (or `error`) from an error body, '' when none. */
 function brokerReason(text: string): string {

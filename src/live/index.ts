@@ -1,5 +1,6 @@
 export { ManagementClient, HttpError, seg, type HttpResult, type ManagementClientOptions } from './http.js';
-export { readLive, QUEUE_COLUMNS } from './read.js';
+export { readLive, QUEUE_COLUMNS, GLOBAL_PATHS } from './read.js';
+export * from './normalize-kinds.js';
 export {
   normalizeArgs,
   normalizeBindings,

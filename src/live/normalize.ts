@@ -25,17 +25,17 @@ import {
 
 type Json = Record<string, unknown>;
 
-function unexpected(where: string, what: string): WarrenError {
+export function unexpected(where: string, what: string): WarrenError {
   return new WarrenError(
     diagnostic('LIVE_UNEXPECTED_RESPONSE', `${where}: ${what}; is the URL a RabbitMQ management API (3.10 or later)?`),
   );
 }
 
-function isRecord(v: unknown): v is Json {
+export function isRecord(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function rows(json: unknown, where: string): Json[] {
+export function rows(json: unknown, where: string): Json[] {
   if (!Array.isArray(json)) throw unexpected(where, 'expected a JSON array');
   return json.map((row, i) => {
     if (!isRecord(row)) throw unexpected(where, `item ${i} is not an object`);
@@ -43,7 +43,7 @@ function rows(json: unknown, where: string): Json[] {
   });
 }
 
-function str(row: Json, key: string, where: string): string {
+export function str(row: Json, key: string, where: string): string {
   const v = row[key];
   if (typeof v !== 'string') throw unexpected(where, `an item has no string '${key}' (got ${JSON.stringify(v)})`);
   return v;
@@ -75,7 +75,7 @@ function argValue(v: unknown, where: string): ArgValue {
   throw unexpected(where, `an argument value is not JSON data (got ${typeof v})`);
 }
 
-function isQueueType(v: unknown): v is QueueType {
+export function isQueueType(v: unknown): v is QueueType {
   return typeof v === 'string' && (QUEUE_TYPES as readonly string[]).includes(v);
 }
 
@@ -92,7 +92,7 @@ export function normalizeOverview(json: unknown): BrokerInfo {
 }
 
 /** 3.10 answers tags as an array; older and some proxied answers as `"a,b"`. */
-function tagList(v: unknown): string[] {
+export function tagList(v: unknown): string[] {
   if (Array.isArray(v)) return v.filter((t): t is string => typeof t === 'string' && t !== '');
   if (typeof v === 'string') return v.split(',').map((t) => t.trim()).filter((t) => t !== '');
   return [];

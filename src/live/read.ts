@@ -1,14 +1,25 @@
 /**
  * Reads the live topology of the declared vhosts in a few bulk calls:
- * overview + vhosts, then per existing vhost, in parallel, one unpaged
- * listing each of queues, exchanges and bindings (paging is quadratic on the
- * broker; see rabbitmq-semantics.md §1).
+ * overview, vhosts and the whole-broker listings of users, permissions,
+ * limits, policies and parameters, then per existing vhost, in parallel, one
+ * unpaged listing each of queues, exchanges and bindings (paging is quadratic
+ * on the broker; see rabbitmq-semantics.md §1).
  */
 import { diagnostic, WarrenError } from '../model/diagnostics.js';
 import { resourceKey } from '../model/keys.js';
 import type { Observed, Resource, SkippedResource } from '../model/types.js';
 import { HttpError, seg, type ManagementClient } from './http.js';
 import { normalizeBindings, normalizeExchanges, normalizeOverview, normalizeQueues, normalizeVhosts } from './normalize.js';
+import {
+  normalizeGlobalParameters,
+  normalizeParameters,
+  normalizePermissions,
+  normalizePolicies,
+  normalizeTopicPermissions,
+  normalizeUserLimits,
+  normalizeUsers,
+  normalizeVhostLimits,
+} from './normalize-kinds.js';
 
 /**
  * Queue columns. `type` is cheap only together with `disable_stats=true` on
@@ -39,20 +50,60 @@ export async function listVhosts(client: LiveSource): Promise<string[]> {
 /** The narrow port the reader needs: GET a management API path, answer parsed JSON. */
 export type LiveSource = Pick<ManagementClient, 'get'>;
 
-/** The live state of `vhosts` (those that do not exist simply have no resources). */
+/**
+ * Whole-broker listings of the kinds beside the AMQP topology, one bulk call
+ * each (they are small; no per-vhost variants needed).
+ */
+export const GLOBAL_PATHS = {
+  users: '/api/users',
+  permissions: '/api/permissions',
+  topicPermissions: '/api/topic-permissions',
+  userLimits: '/api/user-limits',
+  vhostLimits: '/api/vhost-limits',
+  policies: '/api/policies',
+  operatorPolicies: '/api/operator-policies',
+  parameters: '/api/parameters',
+  globalParameters: '/api/global-parameters',
+} as const;
+
+/**
+ * The live state of `vhosts` (those that do not exist simply have no
+ * resources), plus the users, user limits and global parameters of the whole
+ * broker (the diff decides whether they are in scope). The global listings
+ * are requested together with the overview, all at once.
+ */
 export async function readLive(client: LiveSource, vhosts: readonly string[]): Promise<Observed> {
-  const [overview, vhostList] = await Promise.all([client.get('/api/overview'), client.get('/api/vhosts?disable_stats=true')]);
+  const declared = new Set(vhosts);
+  const paths = Object.values(GLOBAL_PATHS);
+  const [overview, vhostList, ...globals] = await Promise.all([
+    client.get('/api/overview'),
+    client.get('/api/vhosts?disable_stats=true'),
+    ...paths.map((p) => client.get(p)),
+  ]);
+  const answer = (key: keyof typeof GLOBAL_PATHS): unknown => globals[paths.indexOf(GLOBAL_PATHS[key])];
   const broker = normalizeOverview(overview);
   const vhostResources = normalizeVhosts(vhostList, vhosts);
   const perVhost = await Promise.all(vhostResources.map((v) => readVhost(client, v.name)));
 
   const resources = new Map<string, Resource>();
   const skipped: SkippedResource[] = [];
-  for (const r of vhostResources) resources.set(resourceKey(r), r);
+  const add = (list: readonly Resource[]): void => {
+    for (const r of list) resources.set(resourceKey(r), r);
+  };
+  add(vhostResources);
   for (const read of perVhost) {
-    for (const r of read.resources) resources.set(resourceKey(r), r);
+    add(read.resources);
     skipped.push(...read.skipped);
   }
+  add(normalizeUsers(answer('users')));
+  add(normalizeUserLimits(answer('userLimits')));
+  add(normalizeGlobalParameters(answer('globalParameters')));
+  add(normalizePermissions(answer('permissions'), declared));
+  add(normalizeTopicPermissions(answer('topicPermissions'), declared));
+  add(normalizeVhostLimits(answer('vhostLimits'), declared));
+  add(normalizePolicies(answer('policies'), declared, 'policy'));
+  add(normalizePolicies(answer('operatorPolicies'), declared, 'operator_policy'));
+  add(normalizeParameters(answer('parameters'), declared));
   return { broker, vhosts: [...vhosts], resources, skipped };
 }
 

@@ -1,5 +1,5 @@
 import type { Diagnostic } from './diagnostics.js';
-import type { Kind, Resource } from './types.js';
+import { isGlobalKind, type Kind, type Resource } from './types.js';
 
 export const ACTIONS = ['create', 'update', 'replace', 'delete'] as const;
 export type Action = (typeof ACTIONS)[number];
@@ -44,6 +44,8 @@ export interface Unmanaged {
   readonly key: string;
   /** Messages in a queue, when known */
   readonly messages?: number;
+  /** Why Warren never deletes it, even with --prune (e.g. the user Warren connects as) */
+  readonly protected?: string;
 }
 
 export interface DiffResult {
@@ -55,6 +57,10 @@ export interface DiffResult {
 export interface DiffOptions {
   /** Turn unmanaged resources in the declared vhosts into deletes. */
   readonly prune: boolean;
+  /** Environment variables for `{ env: NAME }` passwords and URIs (compared, never shown). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Users Warren connects as: never deleted, their permissions never pruned. */
+  readonly protectedUsers?: readonly string[];
 }
 
 /** `create queue "hipri" in vhost "/"`: how every report names a change. */
@@ -62,8 +68,13 @@ export function describeChange(c: Pick<Change, 'action' | 'kind' | 'name' | 'vho
   return `${c.action} ${describeResource(c)}`;
 }
 
-/** `queue "hipri" in vhost "/"`, `binding tasks -> hipri [hipri] in vhost "/"`, `vhost "/"` */
+/**
+ * `queue "hipri" in vhost "/"`, `binding tasks -> hipri [hipri] in vhost "/"`,
+ * `vhost "/"`, `user "app"`, `permission "app" in vhost "/"`. Kinds are
+ * written with spaces (`topic permission`); vhost and global kinds have no vhost.
+ */
 export function describeResource(r: Pick<Change, 'kind' | 'name' | 'vhost'>): string {
   const name = r.kind === 'binding' ? r.name : JSON.stringify(r.name);
-  return `${r.kind} ${name}${r.kind === 'vhost' ? '' : ` in vhost ${JSON.stringify(r.vhost)}`}`;
+  const scoped = r.kind !== 'vhost' && !isGlobalKind(r.kind);
+  return `${r.kind.replace(/_/g, ' ')} ${name}${scoped ? ` in vhost ${JSON.stringify(r.vhost)}` : ''}`;
 }

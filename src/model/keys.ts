@@ -48,13 +48,40 @@ export function bindingKey(b: BindingIdentity): string {
   return JSON.stringify(['binding', b.vhost, b.source, b.destination_type, b.destination, b.routing_key, canonicalArgs(b.arguments)]);
 }
 
-export function namedKey(kind: Exclude<Kind, 'binding'>, vhost: string, name: string): string {
+/** Kinds whose identity is their vhost and name. */
+export type NamedKind = Exclude<Kind, 'binding' | 'user_limit' | 'topic_permission' | 'parameter'>;
+
+export function namedKey(kind: NamedKind, vhost: string, name: string): string {
   return JSON.stringify([kind, vhost, name]);
 }
 
 /** The one canonical key of a resource: kind + vhost + identity. */
 export function resourceKey(r: Resource): string {
-  return r.kind === 'binding' ? bindingKey(r) : namedKey(r.kind, r.vhost, r.name);
+  switch (r.kind) {
+    case 'binding':
+      return bindingKey(r);
+    case 'user_limit':
+      return JSON.stringify([r.kind, r.vhost, r.user, r.limit]);
+    case 'topic_permission':
+      return JSON.stringify([r.kind, r.vhost, r.user, r.exchange]);
+    case 'parameter':
+      return JSON.stringify([r.kind, r.vhost, r.component, r.parameter]);
+    default:
+      return namedKey(r.kind, r.vhost, r.name);
+  }
+}
+
+/** Readable names of resources whose identity has two parts. */
+export function userLimitName(user: string, limit: string): string {
+  return `${user}/${limit}`;
+}
+
+export function topicPermissionName(user: string, exchange: string): string {
+  return `${user} @ ${exchange}`;
+}
+
+export function parameterName(component: string, name: string): string {
+  return `${component}/${name}`;
 }
 
 /** The readable name of a binding, used in reports. */

@@ -3,15 +3,30 @@ import type { Diagnostic } from './diagnostics.js';
 
 export const PLAN_FORMAT_VERSION = 1;
 
-/** Apply phases in execution order: creates outward-in, deletes in reverse. */
+/**
+ * Apply phases in execution order: creates outward-in (vhosts, users, their
+ * permissions and limits, exchanges, queues, bindings, then the policies that
+ * apply to the queues and the parameters, such as shovels, that need them),
+ * then deletes in the reverse order.
+ */
 export const PHASES = [
   'vhosts',
+  'users',
+  'permissions',
+  'limits',
   'exchanges',
   'queues',
   'bind',
+  'policies',
+  'parameters',
+  'delete-parameters',
+  'delete-policies',
   'unbind',
   'delete-queues',
   'delete-exchanges',
+  'delete-limits',
+  'delete-permissions',
+  'delete-users',
 ] as const;
 export type Phase = (typeof PHASES)[number];
 
@@ -24,11 +39,25 @@ export interface Hazard {
   readonly change: string;
   /** The apply flag that allows it, e.g. `--allow-data-loss` */
   readonly allowed_by: string;
+  /** Other flags that allow it too, e.g. `--migrate` for a queue replace (the messages are moved, not lost) */
+  readonly also_allowed_by?: readonly string[];
+}
+
+/** A queue or exchange a policy applies to. */
+export interface PolicyMatch {
+  readonly kind: 'queue' | 'exchange';
+  readonly name: string;
 }
 
 /** A change placed in its apply phase. Changes in one phase are independent of each other. */
 export interface PlannedChange extends Change {
   readonly phase: Phase;
+  /**
+   * Policies and operator policies only: the queues and exchanges of the vhost
+   * this policy applies to after the apply (for a delete: before it), taking
+   * apply-to, the keys each queue type supports and priorities into account.
+   */
+  readonly matches?: readonly PolicyMatch[];
 }
 
 export interface PlanSummary {
@@ -57,6 +86,11 @@ export interface PlanDocument {
   readonly hazards: readonly Hazard[];
   readonly warnings: readonly Diagnostic[];
   readonly summary: PlanSummary;
+  /**
+   * Digest of the live state of every resource a change touches, keyed by
+   * change key; `apply plan.json` refuses when the broker no longer matches.
+   */
+  readonly fingerprint?: Readonly<Record<string, string>>;
 }
 
 export type ActionCounts = Record<Action, number>;

@@ -7,6 +7,7 @@
  */
 
 import type { LintSettings, TopologyTestCase } from './spec-extras.js';
+import type { EnvRef, Sensitive } from '../util/sensitive.js';
 
 /** A value inside an AMQP argument table, as JSON carries it. */
 export type ArgValue = string | number | boolean | null | ArgValue[] | { [key: string]: ArgValue };
@@ -14,9 +15,35 @@ export type ArgValue = string | number | boolean | null | ArgValue[] | { [key: s
 /** An AMQP argument table (`x-max-length`, `alternate-exchange`, binding args, ...). */
 export type Args = Readonly<Record<string, ArgValue>>;
 
-/** Kinds handled by the core pipeline, in creation order. */
-export const KINDS = ['vhost', 'exchange', 'queue', 'binding'] as const;
+/** Every kind Warren manages, in creation order (see PHASES in model/plan). */
+export const KINDS = [
+  'vhost',
+  'user',
+  'permission',
+  'topic_permission',
+  'vhost_limit',
+  'user_limit',
+  'exchange',
+  'queue',
+  'binding',
+  'policy',
+  'operator_policy',
+  'parameter',
+  'global_parameter',
+] as const;
 export type Kind = (typeof KINDS)[number];
+
+/**
+ * Kinds that belong to the whole broker, not to a vhost: their resources have
+ * `vhost: ''`, and they are in scope only when the spec has their section
+ * (`users:`, `global_parameters:`), see `Desired.globalKinds`.
+ */
+export const GLOBAL_KINDS = ['user', 'user_limit', 'global_parameter'] as const;
+export type GlobalKind = (typeof GLOBAL_KINDS)[number];
+
+export function isGlobalKind(kind: Kind): kind is GlobalKind {
+  return (GLOBAL_KINDS as readonly string[]).includes(kind);
+}
 
 export const QUEUE_TYPES = ['classic', 'quorum', 'stream'] as const;
 export type QueueType = (typeof QUEUE_TYPES)[number];
@@ -94,7 +121,137 @@ export interface BindingResource {
   readonly properties_keys?: readonly string[];
 }
 
-export type Resource = VhostResource | ExchangeResource | QueueResource | BindingResource;
+/** One vhost limit (`max-connections`, `max-queues`); the broker's `-1` (no limit) is the absence of the resource. */
+export interface VhostLimitResource {
+  readonly kind: 'vhost_limit';
+  readonly vhost: string;
+  /** The limit, e.g. `max-queues` */
+  readonly name: string;
+  readonly value: number;
+  readonly source?: SourceLocation;
+}
+
+/**
+ * How a user's password is declared. `unmanaged` (spec only): the spec does
+ * not say, the live password is kept (a new user is created passwordless).
+ * `none`: passwordless (certificate-only users). `hash`: a RabbitMQ password
+ * hash. `env` (spec only): the password is in an environment variable;
+ * `value` is set once the spec was loaded with the environment.
+ */
+export type UserPassword =
+  | { readonly kind: 'unmanaged' }
+  | { readonly kind: 'none' }
+  | { readonly kind: 'hash'; readonly hash: Sensitive; readonly algorithm: string }
+  | { readonly kind: 'env'; readonly env: string; readonly value?: Sensitive };
+
+export interface UserResource {
+  readonly kind: 'user';
+  /** Always '': users are global */
+  readonly vhost: string;
+  readonly name: string;
+  readonly tags: readonly string[];
+  readonly password: UserPassword;
+  readonly source?: SourceLocation;
+}
+
+export interface UserLimitResource {
+  readonly kind: 'user_limit';
+  readonly vhost: string;
+  /** A readable name, `user/limit`, for reports only */
+  readonly name: string;
+  readonly user: string;
+  /** `max-connections` or `max-channels` */
+  readonly limit: string;
+  readonly value: number;
+  readonly source?: SourceLocation;
+}
+
+/** configure/write/read regular expressions of one user in one vhost. */
+export interface PermissionResource {
+  readonly kind: 'permission';
+  readonly vhost: string;
+  /** The user */
+  readonly name: string;
+  readonly configure: string;
+  readonly write: string;
+  readonly read: string;
+  readonly source?: SourceLocation;
+}
+
+/** write/read regular expressions on the routing keys of one topic exchange, for one user in one vhost. */
+export interface TopicPermissionResource {
+  readonly kind: 'topic_permission';
+  readonly vhost: string;
+  /** A readable name, `user @ exchange`, for reports only */
+  readonly name: string;
+  readonly user: string;
+  readonly exchange: string;
+  readonly write: string;
+  readonly read: string;
+  readonly source?: SourceLocation;
+}
+
+export interface PolicyResource {
+  readonly kind: 'policy' | 'operator_policy';
+  readonly vhost: string;
+  readonly name: string;
+  /** Unanchored regular expression on queue/exchange names */
+  readonly pattern: string;
+  /** `queues`, `exchanges`, `all` (3.12+: `classic_queues`, `quorum_queues`, `streams`) */
+  readonly apply_to: string;
+  readonly priority: number;
+  readonly definition: Args;
+  readonly source?: SourceLocation;
+}
+
+/**
+ * A value of a runtime parameter: JSON, where a URI with credentials is a
+ * `Sensitive` and the spec may reference an environment variable instead.
+ */
+export type ParamValue =
+  | string
+  | number
+  | boolean
+  | null
+  | Sensitive
+  | EnvRef
+  | readonly ParamValue[]
+  | { readonly [key: string]: ParamValue };
+
+/** A vhost-scoped runtime parameter: a dynamic shovel, a federation upstream or upstream set, ... */
+export interface ParameterResource {
+  readonly kind: 'parameter';
+  readonly vhost: string;
+  /** A readable name, `component/name`, for reports only */
+  readonly name: string;
+  /** `shovel`, `federation-upstream`, `federation-upstream-set`, ... */
+  readonly component: string;
+  readonly parameter: string;
+  readonly value: ParamValue;
+  readonly source?: SourceLocation;
+}
+
+export interface GlobalParameterResource {
+  readonly kind: 'global_parameter';
+  readonly vhost: string;
+  readonly name: string;
+  readonly value: ParamValue;
+  readonly source?: SourceLocation;
+}
+
+export type Resource =
+  | VhostResource
+  | ExchangeResource
+  | QueueResource
+  | BindingResource
+  | VhostLimitResource
+  | UserResource
+  | UserLimitResource
+  | PermissionResource
+  | TopicPermissionResource
+  | PolicyResource
+  | ParameterResource
+  | GlobalParameterResource;
 
 /** A resource set, keyed by `resourceKey`. */
 export type ResourceMap = ReadonlyMap<string, Resource>;
@@ -104,6 +261,8 @@ export interface Desired {
   /** Vhosts the spec declares; only these are read live and diffed. */
   readonly vhosts: readonly string[];
   readonly resources: ResourceMap;
+  /** Global kinds the spec manages (it has their section, e.g. `users:`); others are neither diffed nor listed. */
+  readonly globalKinds?: readonly GlobalKind[];
   /** Topology tests (`tests:` of native specs), in file order. */
   readonly tests?: readonly TopologyTestCase[];
   /** Lint settings (`lint:` of native specs). */

@@ -11,6 +11,7 @@ import type { PlanDocument, PlannedChange } from '../model/plan.js';
 import { resourceKey } from '../model/keys.js';
 import { KINDS, type Kind, type Resource, type ResourceMap } from '../model/types.js';
 import { buildGraph, type Highlight } from '../graph/build.js';
+import { describeOther } from './describe-kinds.js';
 import { mermaidOf, omittedNote } from './graph.js';
 
 export interface MarkdownOptions {
@@ -27,7 +28,21 @@ export interface MarkdownOptions {
 export const DEFAULT_MAX_DETAILS = 200;
 export const DEFAULT_DETAIL_BUDGET = 40_000;
 
-const PLURAL: Record<Kind, string> = { vhost: 'Vhosts', exchange: 'Exchanges', queue: 'Queues', binding: 'Bindings' };
+const PLURAL: Record<Kind, string> = {
+  vhost: 'Vhosts',
+  exchange: 'Exchanges',
+  queue: 'Queues',
+  binding: 'Bindings',
+  user: 'Users',
+  permission: 'Permissions',
+  topic_permission: 'Topic permissions',
+  vhost_limit: 'Vhost limits',
+  user_limit: 'User limits',
+  policy: 'Policies',
+  operator_policy: 'Operator policies',
+  parameter: 'Parameters',
+  global_parameter: 'Global parameters',
+};
 const ACTION_COLUMNS: readonly Action[] = ['create', 'update', 'replace', 'delete'];
 const VERB: Record<Action, string> = { create: 'to create', update: 'to update', replace: 'to replace', delete: 'to delete' };
 
@@ -170,7 +185,7 @@ function fieldLines(f: FieldChange, action: Action): string[] {
 
 /** The fields worth showing for a resource being created. */
 export function describe(r: Resource): string[] {
-  const args = r.kind !== 'vhost' && Object.keys(r.arguments).length > 0 ? [`arguments: ${JSON.stringify(r.arguments)}`] : [];
+  const args = (r.kind === 'exchange' || r.kind === 'queue' || r.kind === 'binding') && Object.keys(r.arguments).length > 0 ? [`arguments: ${JSON.stringify(r.arguments)}`] : [];
   switch (r.kind) {
     case 'vhost':
       return [...(r.description ? [`description: ${JSON.stringify(r.description)}`] : []), ...(r.tags.length ? [`tags: ${JSON.stringify(r.tags)}`] : []), `default_queue_type: ${r.default_queue_type}`];
@@ -180,6 +195,8 @@ export function describe(r: Resource): string[] {
       return [`type: ${r.type}`, `durable: ${r.durable}`, `auto_delete: ${r.auto_delete}`, ...args];
     case 'binding':
       return [];
+    default:
+      return describeOther(r);
   }
 }
 

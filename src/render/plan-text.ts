@@ -3,6 +3,7 @@ import { formatDiagnostic } from '../model/diagnostics.js';
 import type { PlanDocument, PlannedChange } from '../model/plan.js';
 import type { Resource } from '../model/types.js';
 import { plainStyle, type Style } from './style.js';
+import { describeOther } from './describe-kinds.js';
 
 const SYMBOL: Record<Action, string> = { create: '+', update: '~', replace: '-/+', delete: '-' };
 
@@ -19,7 +20,7 @@ export function renderPlanText(plan: PlanDocument, style: Style = plainStyle): s
 
   if (plan.hazards.length > 0) {
     lines.push(style.red(style.bold('Hazards (apply refuses these unless allowed):')));
-    for (const h of plan.hazards) lines.push(style.red(`  ! ${h.code}: ${h.message} (allow with ${h.allowed_by})`));
+    for (const h of plan.hazards) lines.push(style.red(`  ! ${h.code}: ${h.message} (allow with ${[h.allowed_by, ...(h.also_allowed_by ?? [])].join(' or ')})`));
     lines.push('');
   }
 
@@ -46,7 +47,8 @@ export function renderPlanText(plan: PlanDocument, style: Style = plainStyle): s
     lines.push(style.dim(`Unmanaged (on the broker, not in the spec; left alone, --prune deletes them):`));
     for (const u of plan.unmanaged) {
       const msgs = u.messages !== undefined ? ` (${u.messages} message${u.messages === 1 ? '' : 's'})` : '';
-      lines.push(style.dim(`  ${describeResource(u)}${msgs}`));
+      const kept = u.protected ? ` (never deleted: ${u.protected})` : '';
+      lines.push(style.dim(`  ${describeResource(u)}${msgs}${kept}`));
     }
     lines.push('');
   }
@@ -83,8 +85,21 @@ function renderChange(c: PlannedChange, style: Style): string[] {
     out.push(paint(`      messages: ${c.before.messages}`));
   }
   for (const f of c.fields) out.push(renderField(f, c.action, style));
+  if (c.matches !== undefined) out.push(...renderMatches(c, style));
   return out;
 }
+
+/** A policy's blast radius: the queues and exchanges it applies to. */
+function renderMatches(c: PlannedChange, style: Style): string[] {
+  const matches = c.matches ?? [];
+  const verb = c.action === 'delete' ? 'applied to' : 'applies to';
+  if (matches.length === 0) return [style.dim(`      ${verb}: nothing (no queue or exchange of the vhost matches)`)];
+  const shown = matches.slice(0, MATCHES_SHOWN).map((m) => `${m.kind} ${JSON.stringify(m.name)}`);
+  const more = matches.length > MATCHES_SHOWN ? [`… and ${matches.length - MATCHES_SHOWN} more`] : [];
+  return [style.dim(`      ${verb} ${matches.length}:`), ...[...shown, ...more].map((l) => style.dim(`        ${l}`))];
+}
+
+const MATCHES_SHOWN = 20;
 
 function renderField(f: FieldChange, action: Action, style: Style): string {
   const forced = action === 'replace' && f.forces_replacement ? style.red('  # forces replacement') : '';
@@ -110,6 +125,8 @@ function describe(r: Resource): string[] {
       return [`type: ${r.type}`, `durable: ${r.durable}`, `auto_delete: ${r.auto_delete}`, ...args(r.arguments)];
     case 'binding':
       return [];
+    default:
+      return describeOther(r);
   }
 }
 

@@ -4,6 +4,8 @@ import type { Diagnostic } from '../model/diagnostics.js';
 import { diagnostic } from '../model/diagnostics.js';
 import { PLUGIN_EXCHANGE_TYPES } from './names.js';
 import { q } from './describe.js';
+import { APPLY_TO_SINCE, POLICY_KEYS } from '../model/policy-keys.js';
+import { supports, VERSION_FEATURES } from '../model/versions.js';
 
 /**
  * Exchange types the broker does not offer, each reported once per exchange
@@ -12,7 +14,7 @@ import { q } from './describe.js';
  */
 export function checkAgainstBroker(desired: Desired, broker: BrokerInfo): Diagnostic[] {
   const available = new Set(broker.exchangeTypes);
-  const out: Diagnostic[] = [];
+  const out: Diagnostic[] = checkPoliciesAgainstBroker(desired, broker);
   for (const r of desired.resources.values()) {
     if (r.kind !== 'exchange' || available.has(r.type)) continue;
     const plugin = PLUGIN_EXCHANGE_TYPES[r.type];
@@ -27,6 +29,53 @@ export function checkAgainstBroker(desired: Desired, broker: BrokerInfo): Diagno
         r.source,
       ),
     );
+  }
+  return out;
+}
+
+/**
+ * Policy keys and values against the broker's version (model/policy-keys,
+ * model/versions): keys removed in this version (classic mirroring's `ha-*`
+ * on 4.x), keys operator policies may not set, `apply-to` values the version
+ * does not know, and keys no version knows (a warning: plugins add keys).
+ * Also non-durable classic queues where the version refuses them.
+ */
+export function checkPoliciesAgainstBroker(desired: Desired, broker: BrokerInfo): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const on = `RabbitMQ ${broker.version}`;
+  for (const r of desired.resources.values()) {
+    if (r.kind === 'queue' && !r.durable && r.type === 'classic' && supports(broker.version, 'transient_queues_denied')) {
+      out.push(
+        diagnostic(
+          'TRANSIENT_QUEUE_REFUSED',
+          `queue ${q(r.name)} in vhost ${q(r.vhost)} is not durable: ${on} refuses transient non-exclusive queues unless deprecated_features.permit.transient_nonexcl_queues is set; make it durable`,
+          r.source,
+        ),
+      );
+    }
+    if (r.kind !== 'policy' && r.kind !== 'operator_policy') continue;
+    const what = `${r.kind === 'policy' ? 'policy' : 'operator policy'} ${q(r.name)} in vhost ${q(r.vhost)}`;
+    const since = APPLY_TO_SINCE[r.apply_to];
+    if (since !== undefined && !supports(broker.version, since)) {
+      out.push(diagnostic('POLICY_APPLY_TO_UNSUPPORTED', `${what} has apply-to ${q(r.apply_to)}, which ${on} does not know (it needs ${VERSION_FEATURES[since]}); use queues`, r.source));
+    }
+    for (const key of Object.keys(r.definition)) {
+      const rule = POLICY_KEYS[key];
+      if (rule === undefined) {
+        out.push(diagnostic('POLICY_KEY_UNKNOWN', `${what} sets ${q(key)}, which is not a RabbitMQ policy key Warren knows; the broker rejects keys no plugin registers`, r.source, 'warning'));
+      } else if (rule.removedWith !== undefined && supports(broker.version, rule.removedWith)) {
+        out.push(
+          diagnostic(
+            'POLICY_KEY_REMOVED',
+            `${what} sets ${q(key)}, which ${on} no longer has (classic queue mirroring was removed in ${VERSION_FEATURES[rule.removedWith]}); remove the ha-* keys and use quorum queues for replication`,
+            r.source,
+          ),
+        );
+      } else if (r.kind === 'operator_policy' && rule.operator !== true) {
+        const allowed = Object.entries(POLICY_KEYS).filter(([, v]) => v.operator === true).map(([k]) => k);
+        out.push(diagnostic('OPERATOR_POLICY_KEY_NOT_ALLOWED', `${what} sets ${q(key)}, which operator policies cannot set; allowed: ${allowed.join(', ')}`, r.source));
+      }
+    }
   }
   return out;
 }

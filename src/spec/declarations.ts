@@ -3,7 +3,7 @@
  * model shape, each with the origin of its declaration so that later checks
  * can point at the exact field that is wrong.
  */
-import type { BindingResource, ExchangeResource, QueueResource, QueueType, SourceLocation, VhostResource } from '../model/types.js';
+import type { BindingResource, ExchangeResource, GlobalKind, QueueResource, QueueType, Resource, SourceLocation, VhostResource } from '../model/types.js';
 import type { ParsedSource } from './yaml-source.js';
 import type { ExtrasDecls } from './spec-extras.js';
 import { escapeSegment, joinPointer } from './pointer.js';
@@ -73,16 +73,25 @@ export interface BindingDecl {
   readonly origin: Origin;
 }
 
+/** A resource of the kinds beside the AMQP topology (users, permissions, limits, policies, parameters). */
+export interface OtherDecl {
+  readonly resource: Exclude<Resource, VhostResource | ExchangeResource | QueueResource | BindingResource>;
+  readonly origin: Origin;
+}
+
 export interface FileDecls extends Partial<ExtrasDecls> {
   readonly file: string;
   readonly vhosts: VhostDecl[];
   readonly exchanges: ExchangeDecl[];
   readonly queues: QueueDecl[];
   readonly bindings: BindingDecl[];
+  readonly others: OtherDecl[];
+  /** Global kinds whose section the file has (`users:`, `global_parameters:`): in scope even when empty. */
+  readonly globalKinds: GlobalKind[];
 }
 
 export function emptyDecls(file: string): FileDecls {
-  return { file, vhosts: [], exchanges: [], queues: [], bindings: [] };
+  return { file, vhosts: [], exchanges: [], queues: [], bindings: [], others: [], globalKinds: [] };
 }
 
 /** The merged spec that semantic validation walks. */
@@ -91,6 +100,8 @@ export interface SpecModel {
   readonly exchanges: readonly ExchangeDecl[];
   readonly queues: readonly (Omit<QueueDecl, 'resource'> & { readonly resource: QueueResource })[];
   readonly bindings: readonly BindingDecl[];
+  readonly others: readonly OtherDecl[];
+  readonly globalKinds: readonly GlobalKind[];
 }
 
 export type MergedQueue = SpecModel['queues'][number];

@@ -2,7 +2,7 @@
  * JSON Schema (2020-12) of the parts of a RabbitMQ definitions export
  * (`GET /api/definitions`, `rabbitmqctl export_definitions`) that Warren reads.
  *
- * Other top-level keys (users, permissions, policies, ...) pass untouched.
+ * Other top-level keys pass untouched.
  * Unknown fields inside an entry are reported as warnings, not errors,
  * because exports gain fields from one RabbitMQ version to the next.
  * `vhost` is not required here: a missing one is reported once per file by the loader.
@@ -17,6 +17,12 @@ const tags = {
   description: 'Vhost tags, as a list (or a comma-separated string in old exports).',
   type: ['array', 'string'],
   items: { type: 'string' },
+} as const;
+
+const limitsSchema = {
+  description: 'Limits, e.g. max-connections.',
+  type: 'object',
+  additionalProperties: { type: 'number' },
 } as const;
 
 const queueType = {
@@ -48,7 +54,7 @@ export const DEFINITIONS_SCHEMA = {
             additionalProperties: false,
             properties: { description: { type: 'string' }, tags, default_queue_type: queueType },
           },
-          limits: { description: 'Vhost limits (ignored).' },
+          limits: limitsSchema,
           protected_from_deletion: { description: 'Deletion protection (ignored).' },
           tracing: { description: 'Tracing flag (ignored).' },
           cluster_state: { description: 'Cluster state (ignored).' },
@@ -90,6 +96,99 @@ export const DEFINITIONS_SCHEMA = {
         },
       },
     },
+    users: {
+      description: 'Users (global).',
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['name'],
+        additionalProperties: false,
+        properties: {
+          name: { description: 'User name.', type: 'string' },
+          password_hash: { description: 'Password hash; empty for a passwordless user.', type: 'string' },
+          hashing_algorithm: { description: 'Hashing algorithm of password_hash.', type: 'string' },
+          tags: { description: 'User tags, as a list or a comma-separated string.', type: ['array', 'string'], items: { type: 'string' } },
+          limits: limitsSchema,
+        },
+      },
+    },
+    permissions: {
+      description: 'Permissions of users in vhosts.',
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['user', 'vhost', 'configure', 'write', 'read'],
+        additionalProperties: false,
+        properties: {
+          user: { description: 'User name.', type: 'string' },
+          vhost: { description: 'Vhost.', type: 'string' },
+          configure: { description: 'Configure regex.', type: 'string' },
+          write: { description: 'Write regex.', type: 'string' },
+          read: { description: 'Read regex.', type: 'string' },
+        },
+      },
+    },
+    topic_permissions: {
+      description: 'Topic permissions of users in vhosts.',
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['user', 'vhost', 'exchange', 'write', 'read'],
+        additionalProperties: false,
+        properties: {
+          user: { description: 'User name.', type: 'string' },
+          vhost: { description: 'Vhost.', type: 'string' },
+          exchange: { description: 'Topic exchange.', type: 'string' },
+          write: { description: 'Write regex.', type: 'string' },
+          read: { description: 'Read regex.', type: 'string' },
+        },
+      },
+    },
+    policies: {
+      description: 'Policies.',
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['name', 'pattern', 'definition'],
+        additionalProperties: false,
+        properties: {
+          name: { description: 'Policy name.', type: 'string' },
+          vhost: { description: 'Vhost.', type: 'string' },
+          pattern: { description: 'Name pattern.', type: 'string' },
+          'apply-to': { description: 'queues, exchanges, all, ...', type: 'string' },
+          priority: { description: 'Priority.', type: 'integer' },
+          definition: { description: 'Policy definition.', type: 'object' },
+        },
+      },
+    },
+    parameters: {
+      description: 'Runtime parameters (including operator policies and vhost limits).',
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['name', 'component', 'value'],
+        additionalProperties: false,
+        properties: {
+          name: { description: 'Parameter name.', type: 'string' },
+          vhost: { description: 'Vhost.', type: 'string' },
+          component: { description: 'Component, e.g. shovel.', type: 'string' },
+          value: { description: 'Value.' },
+        },
+      },
+    },
+    global_parameters: {
+      description: 'Global runtime parameters.',
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['name', 'value'],
+        additionalProperties: false,
+        properties: {
+          name: { description: 'Parameter name.', type: 'string' },
+          value: { description: 'Value.' },
+        },
+      },
+    },
     bindings: {
       description: 'Bindings.',
       type: 'array',
@@ -110,8 +209,8 @@ export const DEFINITIONS_SCHEMA = {
   },
 } as const;
 
-/** Top-level keys of an export that Warren does not manage yet (ignored with one warning). */
-export const UNSUPPORTED_DEFINITION_KINDS = ['users', 'permissions', 'topic_permissions', 'policies', 'parameters', 'global_parameters'] as const;
+/** Top-level keys of an export that Warren does not manage (ignored with one warning): none since every kind is managed. */
+export const UNSUPPORTED_DEFINITION_KINDS: readonly string[] = [];
 
 /** Top-level keys of an export that carry no resources. */
 export const DEFINITION_INFO_KEYS = ['rabbit_version', 'rabbitmq_version', 'product_name', 'product_version'] as const;

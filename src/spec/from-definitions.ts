@@ -17,6 +17,7 @@ import { explicitQueueType, isQueueType } from './queue-type.js';
 import { binding } from './from-native.js';
 import { isRecord, q } from './describe.js';
 import { UNSUPPORTED_DEFINITION_KINDS } from './definitions-schema.js';
+import { readDefinitionKinds } from './from-definitions-kinds.js';
 
 /** The shape `DEFINITIONS_SCHEMA` guarantees; only read after it validated. */
 interface DefinitionsDoc {
@@ -162,6 +163,8 @@ export function fromDefinitions(src: ParsedSource): { decls: FileDecls; diagnost
     if (vhost === undefined) return;
     decls.bindings.push(binding(vhost, b.source, b.destination, b.destination_type, b.routing_key, b.arguments, origin));
   });
+
+  readDefinitionKinds(src, decls, vhostOf);
 
   if (missingVhost.length > 0 && missingVhost.length === resourceCount && !listed) {
     diagnostics.push(

@@ -7,6 +7,7 @@ import { emptyDecls, makeOrigin } from './declarations.js';
 import type { ParsedSource } from './yaml-source.js';
 import { joinPointer } from './pointer.js';
 import { explicitQueueType } from './queue-type.js';
+import { readNativeKinds } from './from-native-kinds.js';
 import { readNativeExtras } from './spec-extras.js';
 
 /** The shape `schema/topology.schema.json` guarantees; only read after it validated. */
@@ -120,6 +121,7 @@ export function fromNative(src: ParsedSource): { decls: FileDecls; diagnostics: 
       decls.bindings.push(binding(vhost, b.source, b.destination, b.destination_type ?? 'queue', b.routing_key, b.arguments, origin));
     });
   }
+  readNativeKinds(src, decls, diagnostics);
   return { decls, diagnostics };
 }
 

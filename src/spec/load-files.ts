@@ -12,6 +12,10 @@ import { loadSpecTexts } from './load-texts.js';
 export interface LoadOptions {
   /** Directory that relative paths are resolved against. Default: the process's working directory. */
   readonly cwd?: string;
+  /** Values for `${VAR}` references; absent: references stay as written. */
+  readonly variables?: Readonly<Record<string, string | undefined>>;
+  /** Overlay files (`-f`): deep-merged in order, later over earlier, into one more spec. */
+  readonly overlays?: readonly string[];
 }
 
 /** The file a command reads when it is given none. */
@@ -30,20 +34,33 @@ export async function loadSpec(paths: readonly string[], options: LoadOptions = 
   const diagnostics: Diagnostic[] = [];
   const texts: SpecText[] = [];
   const seen = new Set<string>();
-  for (const given of paths.length > 0 ? paths : [DEFAULT_SPEC_FILE]) {
+  const overlayPaths = options.overlays ?? [];
+  const read = async (file: string, into: SpecText[]): Promise<void> => {
+    try {
+      into.push({ file, text: stripBom(await readFile(resolve(cwd, file), 'utf8')) });
+    } catch (err) {
+      diagnostics.push(diagnostic('FILE_UNREADABLE', `cannot read ${file}: ${reason(err)}`, { file, line: 1, column: 1, path: '' }));
+    }
+  };
+  const defaults = overlayPaths.length > 0 ? [] : [DEFAULT_SPEC_FILE];
+  for (const given of paths.length > 0 ? paths : defaults) {
     for (const file of await expand(given, cwd, diagnostics)) {
       const absolute = resolve(cwd, file);
       if (seen.has(absolute)) continue;
       seen.add(absolute);
-      try {
-        texts.push({ file, text: stripBom(await readFile(absolute, 'utf8')) });
-      } catch (err) {
-        diagnostics.push(diagnostic('FILE_UNREADABLE', `cannot read ${file}: ${reason(err)}`, { file, line: 1, column: 1, path: '' }));
-      }
+      await read(file, texts);
     }
   }
-  if (diagnostics.length > 0 && texts.length === 0) return { desired: null, diagnostics };
-  const result = loadSpecTexts(texts);
+  // Overlays keep their order and may repeat nothing of the plain files: each is read as given.
+  const overlays: SpecText[] = [];
+  for (const file of overlayPaths) {
+    if ((await expand(file, cwd, diagnostics)).length > 0) await read(file, overlays);
+  }
+  if (diagnostics.length > 0 && texts.length + overlays.length === 0) return { desired: null, diagnostics };
+  const result = loadSpecTexts(texts, {
+    ...(options.variables ? { variables: options.variables } : {}),
+    ...(overlays.length > 0 ? { overlays } : {}),
+  });
   if (diagnostics.length === 0) return result;
   return { desired: null, diagnostics: [...diagnostics, ...result.diagnostics] };
 }

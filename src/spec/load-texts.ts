@@ -17,7 +17,9 @@ import { fromNative } from './from-native.js';
 import { fromDefinitions, ignoredKinds } from './from-definitions.js';
 import { mergeDecls } from './merge.js';
 import { validateSpec } from './validate.js';
+import { resolveSecrets } from './resolve-secrets.js';
 import { attachExtras } from './spec-extras.js';
+import { overlaySources, substituteVariables } from './environment.js';
 
 export interface SpecText {
   /** The name diagnostics use for this text, usually its path. */
@@ -42,15 +44,24 @@ interface FileOutcome {
  * Load a spec made of several texts (YAML or JSON, native or definitions
  * export, detected per text). Never throws on bad input.
  */
-export function loadSpecTexts(texts: readonly SpecText[]): LoadResult {
-  if (texts.length === 0) {
+export interface LoadTextsOptions {
+  /** Values for `${VAR}` references (the environment plus `--var`); absent: references stay as written. */
+  readonly variables?: Readonly<Record<string, string | undefined>>;
+  /** Overlay files, merged in order (later over earlier) into one more spec text. */
+  readonly overlays?: readonly SpecText[];
+}
+
+export function loadSpecTexts(texts: readonly SpecText[], options: LoadTextsOptions = {}): LoadResult {
+  const overlays = options.overlays ?? [];
+  if (texts.length === 0 && overlays.length === 0) {
     return { desired: null, diagnostics: [diagnostic('NO_SPEC_FILES', 'no spec files to load; give a topology file or a directory of them')] };
   }
   const diagnostics: Diagnostic[] = [];
   const files: FileDecls[] = [];
   let unreadable = false;
-  for (const t of texts) {
-    const outcome = loadOne(t);
+  const outcomes = texts.map((t) => loadOne(t, options));
+  if (overlays.length > 0) outcomes.push(loadOverlay(overlays, options));
+  for (const outcome of outcomes) {
     diagnostics.push(...outcome.diagnostics);
     if (outcome.decls) files.push(outcome.decls);
     else unreadable = true;
@@ -59,11 +70,19 @@ export function loadSpecTexts(texts: readonly SpecText[]): LoadResult {
   if (!unreadable) {
     const merged = mergeDecls(files);
     diagnostics.push(...merged.diagnostics, ...validateSpec(merged.model));
-    const extras = attachExtras(toDesired(merged.model), merged.model, files);
+    const extras = attachExtras(withSecrets(toDesired(merged.model), options, diagnostics), merged.model, files);
     diagnostics.push(...extras.diagnostics);
-    if (!hasErrors(diagnostics)) return { desired: extras.desired, diagnostics: sortDiagnostics(diagnostics, texts) };
+    if (!hasErrors(diagnostics)) return { desired: extras.desired, diagnostics: sortDiagnostics(diagnostics, [...texts, ...overlays]) };
   }
-  return { desired: null, diagnostics: sortDiagnostics(diagnostics, texts) };
+  return { desired: null, diagnostics: sortDiagnostics(diagnostics, [...texts, ...overlays]) };
+}
+
+/** `{ env: NAME }` secrets resolved from the variables, when the spec is loaded with them. */
+function withSecrets(desired: Desired, options: LoadTextsOptions, diagnostics: Diagnostic[]): Desired {
+  if (!options.variables) return desired;
+  const resolved = resolveSecrets(desired.resources, options.variables);
+  diagnostics.push(...resolved.diagnostics);
+  return { ...desired, resources: resolved.resources };
 }
 
 /** A single text as a whole spec (convenient for tests and editors). */
@@ -71,8 +90,24 @@ export function parseSpecText(text: string, file: string): LoadResult {
   return loadSpecTexts([{ file, text }]);
 }
 
-function loadOne({ file, text }: SpecText): FileOutcome {
+function loadOne(text: SpecText, options: LoadTextsOptions): FileOutcome {
+  return fromSource(parseText(text, options));
+}
+
+function parseText({ file, text }: SpecText, options: LoadTextsOptions): ParsedSource {
   const src = (file.toLowerCase().endsWith('.json') ? parseJsonSource(text, file) : undefined) ?? parseSource(text, file);
+  return options.variables && !hasErrors(src.diagnostics) ? substituteVariables(src, options.variables) : src;
+}
+
+/** Overlay files (later over earlier) make one more spec text, merged before validation. */
+function loadOverlay(overlays: readonly SpecText[], options: LoadTextsOptions): FileOutcome {
+  const sources = overlays.map((t) => parseText(t, options));
+  const broken = sources.flatMap((s) => s.diagnostics);
+  if (hasErrors(broken)) return { decls: undefined, diagnostics: broken };
+  return fromSource(overlaySources(sources));
+}
+
+function fromSource(src: ParsedSource): FileOutcome {
   const diagnostics = [...src.diagnostics];
   if (hasErrors(diagnostics)) return { decls: undefined, diagnostics };
   const detected = detectFormat(src.value);
@@ -111,7 +146,8 @@ function toDesired(model: SpecModel): Desired {
   for (const { resource } of model.exchanges) add(resource);
   for (const { resource } of model.queues) add(resource);
   for (const { resource } of model.bindings) add(resource);
-  return { vhosts: [...model.vhosts.keys()], resources };
+  for (const { resource } of model.others) add(resource);
+  return { vhosts: [...model.vhosts.keys()], resources, globalKinds: [...model.globalKinds] };
 }
 
 function sortDiagnostics(diagnostics: readonly Diagnostic[], texts: readonly SpecText[]): Diagnostic[] {

@@ -7,7 +7,8 @@ import type { QueueResource, QueueType, VhostResource } from '../model/types.js'
 import type { Diagnostic } from '../model/diagnostics.js';
 import { diagnostic } from '../model/diagnostics.js';
 import { resourceKey } from '../model/keys.js';
-import type { BindingDecl, ExchangeDecl, FileDecls, MergedQueue, Origin, SpecModel, VhostDecl } from './declarations.js';
+import type { BindingDecl, ExchangeDecl, FileDecls, MergedQueue, Origin, OtherDecl, SpecModel, VhostDecl } from './declarations.js';
+import { isGlobalKind } from '../model/types.js';
 import { where } from './declarations.js';
 import { q } from './describe.js';
 
@@ -54,7 +55,15 @@ export function mergeDecls(files: readonly FileDecls[]): { model: SpecModel; dia
     if (once(resourceKey(b.resource), `binding ${b.resource.name} in vhost ${q(b.resource.vhost)}`, b.origin)) bindings.push(b);
   }
 
-  return { model: { vhosts, exchanges, queues, bindings }, diagnostics };
+  const others: OtherDecl[] = [];
+  for (const o of files.flatMap((f) => f.others)) {
+    const r = o.resource;
+    const where = isGlobalKind(r.kind) ? '' : ` in vhost ${q(r.vhost)}`;
+    if (once(resourceKey(r), `${r.kind.replace(/_/g, ' ')} ${q(r.name)}${where}`, o.origin)) others.push(o);
+  }
+  const globalKinds = [...new Set(files.flatMap((f) => f.globalKinds))];
+
+  return { model: { vhosts, exchanges, queues, bindings, others, globalKinds }, diagnostics };
 }
 
 function mergeVhosts(decls: readonly VhostDecl[], diagnostics: Diagnostic[]): SpecModel['vhosts'] {

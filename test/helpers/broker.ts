@@ -3,7 +3,7 @@
  * test/setup/broker.ts (vitest globalSetup of the `integration` project).
  */
 import { randomBytes } from 'node:crypto';
-import { inject } from 'vitest';
+import { afterAll, inject } from 'vitest';
 
 export interface TestUrls {
   management: string;
@@ -57,7 +57,8 @@ function mgmtTarget(): MgmtTarget {
  */
 export async function mgmt<T = unknown>(method: string, path: string, body?: unknown): Promise<MgmtResponse<T>> {
   const { base, authorization } = mgmtTarget();
-  const headers: Record<string, string> = { authorization, accept: 'application/json' };
+  // The broker answers 406 to some DELETEs and PUTs that send `accept: application/json`.
+  const headers: Record<string, string> = method === 'GET' ? { authorization, accept: 'application/json' } : { authorization };
   const init: RequestInit = { method, headers, signal: AbortSignal.timeout(30_000) };
   if (body !== undefined) {
     headers['content-type'] = 'application/json';
@@ -105,4 +106,20 @@ export async function deleteVhost(name: string): Promise<void> {
 export function amqpUrlFor(vhost: string): string {
   const u = new URL(testUrls().amqp);
   return `${u.protocol}//${u.username ? `${u.username}:${u.password}@` : ''}${u.host}/${encodeURIComponent(vhost)}`;
+}
+
+/**
+ * A maker of fresh vhosts for the calling test file: each one is deleted once
+ * the file's tests are done. Call it at the top level of the file.
+ */
+export function freshVhosts(): (prefix: string) => Promise<string> {
+  const made: string[] = [];
+  afterAll(async () => {
+    for (const v of made) await deleteVhost(v);
+  });
+  return async (prefix) => {
+    const v = await freshVhost(prefix);
+    made.push(v);
+    return v;
+  };
 }

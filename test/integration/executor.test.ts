@@ -39,7 +39,7 @@ function binding(vhost: string, source: string, destination: string, routing_key
   return { kind: 'binding', vhost, name: bindingName(id), ...id };
 }
 
-const PHASE: Record<Resource['kind'], [Phase, Phase]> = {
+const PHASE: Record<'vhost' | 'exchange' | 'queue' | 'binding', [Phase, Phase]> = {
   vhost: ['vhosts', 'vhosts'],
   exchange: ['exchanges', 'delete-exchanges'],
   queue: ['queues', 'delete-queues'],
@@ -47,7 +47,7 @@ const PHASE: Record<Resource['kind'], [Phase, Phase]> = {
 };
 
 function change(action: Action, r: Resource, before?: Resource): PlannedChange {
-  const phase = PHASE[r.kind][action === 'delete' ? 1 : 0];
+  const phase = PHASE[r.kind as keyof typeof PHASE][action === 'delete' ? 1 : 0];
   return {
     action, kind: r.kind, vhost: r.vhost, name: r.name, key: resourceKey(r), phase, fields: [], reasons: [],
     ...(action === 'delete' ? { before: before ?? r } : { after: r }),
@@ -235,7 +235,7 @@ describe('applyPlan', () => {
       code: 'APPLY_STEP_FAILED',
       severity: 'error',
       message:
-        `delete queue 'full' in vhost '${v}' failed: PRECONDITION_FAILED - queue 'full' in vhost '${v}' not empty (AMQP 406); ` +
+        `delete queue "full" in vhost "${v}" failed: PRECONDITION_FAILED - queue 'full' in vhost '${v}' not empty (AMQP 406); ` +
         'the queue holds messages; re-run with --allow-data-loss to delete it anyway, or drain it first',
     });
     expect(result.pending.map((c) => c.name)).toEqual(['empty', 'x']);
@@ -259,7 +259,7 @@ describe('applyPlan', () => {
 
     const refused = await run(plan([change('delete', qq)]));
     expect(refused.result.failed?.error.message).toBe(
-      `delete queue 'qq' in vhost '${v}' failed: quorum queue 'qq' holds 1 ready message(s); re-run with --allow-data-loss to delete the queue anyway, or drain it first`,
+      `delete queue "qq" in vhost "${v}" failed: quorum queue 'qq' holds 1 ready message(s); re-run with --allow-data-loss to delete the queue anyway, or drain it first`,
     );
     const stream = await run(plan([change('delete', st)]));
     expect(stream.result.failed?.error.message).toMatch(/stream 'st' may hold messages/);
@@ -280,7 +280,7 @@ describe('applyPlan', () => {
     await run(plan([change('create', exchange(v, 'x', 'direct')), change('create', queue(v, 'q')), change('create', binding(v, 'x', 'q', 'k'))]));
     const { result } = await run(plan([change('delete', exchange(v, 'x', 'direct'))]));
     expect(result.failed?.error.message).toBe(
-      `delete exchange 'x' in vhost '${v}' failed: PRECONDITION_FAILED - exchange 'x' in vhost '${v}' in use (AMQP 406); ` +
+      `delete exchange "x" in vhost "${v}" failed: PRECONDITION_FAILED - exchange 'x' in vhost '${v}' in use (AMQP 406); ` +
         'the exchange is still the source of bindings; remove them first (declare them in the spec for removal, or use --prune)',
     );
   });

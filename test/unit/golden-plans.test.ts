@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'vitest';
 import { diff } from '../../src/diff/diff.js';
-import { bindingsPath, exchangesPath, queuesPath, readLive } from '../../src/live/read.js';
+import { GLOBAL_PATHS, bindingsPath, exchangesPath, queuesPath, readLive } from '../../src/live/read.js';
 import { formatDiagnostic } from '../../src/model/diagnostics.js';
 import { buildPlan } from '../../src/plan/plan.js';
 import { renderPlanJson } from '../../src/render/plan-json.js';
@@ -22,12 +22,16 @@ interface RecordedLive {
   readonly overview: unknown;
   readonly vhosts: unknown;
   readonly per_vhost: Record<string, { queues: unknown; exchanges: unknown; bindings: unknown }>;
+  /** Answers of the whole-broker listings (GLOBAL_PATHS), by path; absent ones are empty. */
+  readonly global?: Record<string, unknown>;
 }
 
 function recordedSource(live: RecordedLive): { get(path: string): Promise<unknown> } {
   const answers = new Map<string, unknown>([
     ['/api/overview', live.overview],
     ['/api/vhosts?disable_stats=true', live.vhosts],
+    // Cases recorded before users, policies and parameters were read: the broker had none.
+    ...Object.values(GLOBAL_PATHS).map((p): [string, unknown] => [p, live.global?.[p] ?? []]),
   ]);
   for (const [v, r] of Object.entries(live.per_vhost)) {
     answers.set(queuesPath(v), r.queues);

@@ -1,20 +1,35 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { applyPlan, type ApplyEvent } from '../../apply/execute.js';
-import { formatDiagnostic } from '../../model/diagnostics.js';
-import { ALLOW_DATA_LOSS, unallowedHazards } from '../../plan/hazards.js';
+import { applyPlan, DEFAULT_CONCURRENCY, type ApplyEvent } from '../../apply/execute.js';
+import { acquireLock, lockVhost, type Lock } from '../../apply/lock.js';
+import { finishMigrationsFor } from '../../apply/migrate.js';
+import { ManagementClient } from '../../live/http.js';
+import { listVhosts, readLive } from '../../live/read.js';
+import { describeChange, describeResource, type Change } from '../../model/change.js';
+import { WarrenError, diagnostic, formatDiagnostic } from '../../model/diagnostics.js';
+import { PLAN_FORMAT_VERSION, type PlanDocument } from '../../model/plan.js';
+import type { Desired, Resource } from '../../model/types.js';
+import { compareFingerprint } from '../../plan/fingerprint.js';
+import { ALLOW_BROADENED_PERMISSIONS, ALLOW_DATA_LOSS, ALLOW_MIGRATE, unallowedHazards } from '../../plan/hazards.js';
+import { unappliedChanges } from '../../plan/verify.js';
 import { renderApplyJson, renderApplyText } from '../../render/apply-result.js';
-import { describeChange } from '../../model/change.js';
 import { renderPlanText } from '../../render/plan-text.js';
 import { redactSecrets } from '../../util/redact.js';
-import { EXIT, resolveEndpoints, styleOf, type Io } from '../context.js';
-import { endpointOptions, formatOption, type CommonOptions } from '../options.js';
+import { EXIT, printDiagnostics, styleOf, type Endpoints, type Io } from '../context.js';
+import { endpointOptions, formatOption, specOptions, type CommonOptions, type SpecOptions } from '../options.js';
 import { computePlan, loadOrFail } from '../pipeline.js';
+import { createProgress } from '../progress.js';
+import { resolveTargets } from '../targets.js';
 
-interface ApplyOptions extends CommonOptions {
+interface ApplyOptions extends CommonOptions, SpecOptions {
   readonly autoApprove?: boolean;
   readonly prune?: boolean;
   readonly allowDataLoss?: boolean;
+  readonly migrate?: boolean;
+  readonly allowBroadenedPermissions?: boolean;
   readonly concurrency?: string;
+  readonly lockTimeout?: string;
 }
 
 export function registerApply(program: Command, io: Io, setExit: (code: number) => void): void {
@@ -25,94 +40,222 @@ export function registerApply(program: Command, io: Io, setExit: (code: number) 
     .option('--auto-approve', 'apply without asking (required when not on a terminal)')
     .option('--prune', 'delete resources in the declared vhosts that the spec does not declare (queues only when empty)')
     .option('--allow-data-loss', 'allow deleting or replacing queues that hold messages or have consumers')
-    .option('--concurrency <n>', 'AMQP channels per vhost', '8');
-  endpointOptions(formatOption(cmd, ['text', 'json']))
+    .option('--migrate', 'replace queues by moving their messages to the new queue while publishers keep publishing (no loss, no duplicates)')
+    .option('--allow-broadened-permissions', 'allow changes that widen what an existing user may do (PERMISSION_BROADENED)')
+    .option('--concurrency <n>', 'AMQP channels per vhost', String(DEFAULT_CONCURRENCY))
+    .option('--lock-timeout <seconds>', 'how long to wait for another apply on the same broker to finish', '60');
+  specOptions(endpointOptions(formatOption(cmd, ['text', 'json'])))
     .addHelpText('after', '\nExit status: 0 applied (or nothing to do), 1 error, refused or failed step.')
     .action(async (files: string[], opts: ApplyOptions) => {
-      const json = opts.format === 'json';
-      const style = styleOf(opts, io);
-      const endpoints = resolveEndpoints(opts, io.env);
-      const secrets = [endpoints.management, endpoints.amqp];
-      const desired = await loadOrFail(files, io);
-      const { plan } = await computePlan(desired, endpoints, opts.prune === true);
-      if (!json) io.out(renderPlanText(plan, style));
-      if (plan.changes.length === 0) {
-        if (json) io.out(renderApplyJson(plan, { applied: [], failed: null, pending: [] }));
-        setExit(EXIT.ok);
-        return;
-      }
-
-      const allowed = new Set<string>(opts.allowDataLoss ? [ALLOW_DATA_LOSS] : []);
-      const blocking = unallowedHazards(plan.hazards, allowed);
-      if (blocking.length > 0) {
-        const flags = [...new Set(blocking.map((h) => h.allowed_by))];
-        io.err(
-          `apply refused: the plan has ${blocking.length} hazard${blocking.length === 1 ? '' : 's'}:\n` +
-            blocking.map((h) => `  ${h.code}: ${h.message}\n`).join('') +
-            `Nothing was changed. Re-run with ${flags.join(' ')} to allow ${flags.length === 1 ? 'it' : 'them'}, or change the spec.\n`,
-        );
-        setExit(EXIT.error);
-        return;
-      }
-
-      if (!opts.autoApprove) {
-        if (!io.stdinIsTTY) {
-          io.err('apply needs confirmation: no terminal to ask on. Re-run with --auto-approve to apply this plan without asking.\n');
-          setExit(EXIT.error);
-          return;
-        }
-        const answer = await io.ask('Apply these changes? Only "yes" is accepted: ');
-        if (answer.trim() !== 'yes') {
-          io.err('apply cancelled; nothing was changed.\n');
-          setExit(EXIT.error);
+      const saved = files.length === 1 && files[0] ? await readSavedPlan(files[0], io.cwd) : null;
+      const desired = saved ? null : await loadOrFail(files, io, opts);
+      const targets = await resolveTargets(opts, io);
+      if (saved && targets.length > 1) throw new WarrenError(diagnostic('ONE_TARGET_ONLY', 'a saved plan was made against one broker: give at most one --target'));
+      for (const target of targets) {
+        if (targets.length > 1) io.out(styleOf(opts, io).bold(`Target ${target.name}:\n`));
+        const vhosts = saved ? saved.vhosts : (desired as Desired).vhosts;
+        const run = saved
+          ? (): Promise<number> => applySaved(saved, target.endpoints, opts, io)
+          : (): Promise<number> => applyTo(desired as Desired, target.endpoints, opts, io);
+        const code = await withLock(vhosts, target.endpoints, opts, io, run);
+        if (code !== EXIT.ok) {
+          setExit(code);
           return;
         }
       }
-
-      const onEvent = json ? undefined : progressReporter(io, plan.changes.length, secrets, style);
-      const result = await applyPlan(plan, endpoints, {
-        allowDataLoss: opts.allowDataLoss === true,
-        concurrency: Math.max(1, Number.parseInt(opts.concurrency ?? '8', 10) || 8),
-        ...(onEvent ? { onEvent } : {}),
-      });
-      io.out(redactSecrets(json ? renderApplyJson(plan, result) : renderApplyText(plan, result, style), secrets));
-      if (result.failed || result.pending.length > 0) {
-        setExit(EXIT.error);
-        return;
-      }
-
-      // Prove the broker took every change: a re-plan must be empty.
-      const { plan: after } = await computePlan(desired, endpoints, opts.prune === true);
-      if (after.changes.length > 0) {
-        io.err(
-          `verification failed: after apply the broker still differs from the spec in ${after.changes.length} place(s):\n` +
-            after.changes.map((c) => `  ${describeChange(c)}\n`).join(''),
-        );
-        setExit(EXIT.error);
-        return;
-      }
-      if (!json) io.out(style.green('Verified: a fresh plan against the broker is empty.\n'));
       setExit(EXIT.ok);
     });
 }
 
-/** Small applies list every step; large ones report every tenth of the way (failures always). */
-function progressReporter(io: Io, total: number, secrets: string[], style: ReturnType<typeof styleOf>): (e: ApplyEvent) => void {
-  const everyStep = total <= STEP_LINES_UP_TO;
-  const stride = Math.max(1, Math.ceil(total / 10));
-  let done = 0;
-  return (e) => {
-    if (e.type === 'done') {
-      done += 1;
-      if (everyStep) io.out(`${style.green('✓')} ${describeChange(e.change)}\n`);
-      else if (done % stride === 0 || done === total) io.out(`${style.green('✓')} ${done}/${total} changes applied\n`);
-      return;
+/** Run `body` holding the broker's apply lock, so two applies never interleave. */
+async function withLock(vhosts: readonly string[], endpoints: Endpoints, opts: ApplyOptions, io: Io, body: () => Promise<number>): Promise<number> {
+  const client = new ManagementClient(endpoints.management);
+  let lock: Lock;
+  try {
+    const vhost = lockVhost(vhosts, await listVhosts(client));
+    const timeoutMs = Math.max(0, Number(opts.lockTimeout ?? '60')) * 1000;
+    lock = await acquireLock(endpoints.amqp, client, vhost, {
+      timeoutMs,
+      onWait: (holder) =>
+        io.err(`waiting for the apply lock on vhost "${vhost}", held by ${holder ? `${holder.host} (pid ${holder.pid}, since ${holder.started})` : 'another apply'}…\n`),
+    });
+  } finally {
+    await client.close();
+  }
+  try {
+    return await body();
+  } finally {
+    await lock.release();
+  }
+}
+
+/** Plan, guard, confirm, apply and verify against one broker; resolves with the exit code. */
+async function applyTo(desired: Desired, endpoints: Endpoints, opts: ApplyOptions, io: Io): Promise<number> {
+  if (opts.migrate) await finishMigrationsFor(desired, endpoints, { allowDataLoss: opts.allowDataLoss === true, note: (m) => io.err(`${m}\n`) });
+  const { plan } = await computePlan(desired, endpoints, opts.prune === true);
+  return execute(plan, endpoints, opts, io, {
+    confirm: !opts.autoApprove,
+    verify: async () => (await computePlan(desired, endpoints, opts.prune === true)).plan.changes,
+  });
+}
+
+/**
+ * Apply a saved plan (`warren plan -o plan.json`): only if the broker still
+ * holds exactly the state the plan was computed from. The plan was reviewed,
+ * so it needs no confirmation.
+ */
+async function applySaved(plan: PlanDocument, endpoints: Endpoints, opts: ApplyOptions, io: Io): Promise<number> {
+  const client = new ManagementClient(endpoints.management);
+  try {
+    const observed = await readLive(client, plan.vhosts);
+    const moved = compareFingerprint(plan.changes, plan.fingerprint ?? {}, observed.resources);
+    if (moved.length > 0) {
+      io.err(
+        `apply refused: the broker changed since this plan was made, in ${moved.length} of the resources it touches:\n` +
+          moved.map((m) => `  ${describeResource(m.change)}: ${m.now ? describeNow(m.now) : 'no longer exists'}\n`).join('') +
+          'Nothing was changed. Make a new plan (warren plan -o plan.json) and review it.\n',
+      );
+      return EXIT.error;
     }
-    progress(io, e, secrets, style);
+  } finally {
+    await client.close();
+  }
+  return execute(plan, endpoints, opts, io, {
+    confirm: false,
+    verify: async () => {
+      const verifier = new ManagementClient(endpoints.management);
+      try {
+        return unappliedChanges(plan.changes, (await readLive(verifier, plan.vhosts)).resources);
+      } finally {
+        await verifier.close();
+      }
+    },
+  });
+}
+
+function describeNow(r: Resource): string {
+  return r.kind === 'queue' && r.messages !== undefined ? `now different (holds ${r.messages} message${r.messages === 1 ? '' : 's'})` : 'now different';
+}
+
+interface ExecuteOptions {
+  readonly confirm: boolean;
+  /** Changes that are still not applied after the apply (empty means verified) */
+  readonly verify: () => Promise<readonly Change[]>;
+}
+
+/** Show, guard against hazards, confirm, apply and verify one plan. */
+async function execute(plan: PlanDocument, endpoints: Endpoints, opts: ApplyOptions, io: Io, how: ExecuteOptions): Promise<number> {
+  const json = opts.format === 'json';
+  const style = styleOf(opts, io);
+  const secrets = [endpoints.management, endpoints.amqp];
+  if (!json) io.out(renderPlanText(plan, style));
+  if (plan.changes.length === 0) {
+    if (json) io.out(renderApplyJson(plan, { applied: [], failed: null, pending: [] }));
+    return EXIT.ok;
+  }
+
+  const blocking = unallowedHazards(plan.hazards, allowedFlags(opts));
+  if (blocking.length > 0) {
+    const flags = [...new Set(blocking.map((h) => [h.allowed_by, ...(h.also_allowed_by ?? [])].join(' or ')))];
+    io.err(
+      `apply refused: the plan has ${blocking.length} hazard${blocking.length === 1 ? '' : 's'}:\n` +
+        blocking.map((h) => `  ${h.code}: ${h.message}\n`).join('') +
+        `Nothing was changed. Re-run with ${flags.join(' ')} to allow ${flags.length === 1 ? 'it' : 'them'}, or change the spec.\n`,
+    );
+    return EXIT.error;
+  }
+
+  if (how.confirm) {
+    if (!io.stdinIsTTY) {
+      io.err('apply needs confirmation: no terminal to ask on. Re-run with --auto-approve to apply this plan without asking, or apply a saved plan (warren plan -o plan.json; warren apply plan.json).\n');
+      return EXIT.error;
+    }
+    const answer = await io.ask('Apply these changes? Only "yes" is accepted: ');
+    if (answer.trim() !== 'yes') {
+      io.err('apply cancelled; nothing was changed.\n');
+      return EXIT.error;
+    }
+  }
+
+  const reporter = json ? undefined : progressReporter(io, plan.changes.length, secrets, style);
+  let result;
+  try {
+    result = await applyPlan(plan, endpoints, {
+      allowDataLoss: opts.allowDataLoss === true,
+      migrate: opts.migrate === true,
+      concurrency: Math.max(1, Number.parseInt(opts.concurrency ?? String(DEFAULT_CONCURRENCY), 10) || DEFAULT_CONCURRENCY),
+      ...(reporter ? { onEvent: reporter.onEvent } : {}),
+    });
+  } finally {
+    reporter?.finish();
+  }
+  io.out(redactSecrets(json ? renderApplyJson(plan, result) : renderApplyText(plan, result, style), secrets));
+  // Nodes of an endpoint list that did not answer (ENDPOINT_UNREACHABLE).
+  printDiagnostics(io, result.warnings ?? []);
+  if (result.failed || result.pending.length > 0) return EXIT.error;
+
+  // Prove the broker took every change.
+  const left = await how.verify();
+  if (left.length > 0) {
+    io.err(
+      `verification failed: after apply the broker still differs from the plan in ${left.length} place(s):\n` +
+        left.map((c) => `  ${describeChange(c)}\n`).join(''),
+    );
+    return EXIT.error;
+  }
+  if (!json) io.out(style.green('Verified: the broker now matches the plan.\n'));
+  return EXIT.ok;
+}
+
+/** A plan file written by `warren plan -o`, or null when the file is a spec. */
+async function readSavedPlan(file: string, cwd: string): Promise<PlanDocument | null> {
+  if (!file.toLowerCase().endsWith('.json')) return null;
+  let doc: unknown;
+  try {
+    doc = JSON.parse(await readFile(resolve(cwd, file), 'utf8'));
+  } catch {
+    return null; // not readable as JSON: the spec loader reports it properly
+  }
+  if (typeof doc !== 'object' || doc === null || !('changes' in doc) || !('format_version' in doc)) return null;
+  const plan = doc as PlanDocument & { targets?: unknown };
+  if (plan.format_version !== PLAN_FORMAT_VERSION) {
+    throw new WarrenError(diagnostic('PLAN_FORMAT_UNSUPPORTED', `${file} is a plan of format ${String(plan.format_version)}; this Warren applies format ${PLAN_FORMAT_VERSION}. Make the plan again with this version`));
+  }
+  if (!plan.fingerprint) {
+    throw new WarrenError(diagnostic('PLAN_WITHOUT_FINGERPRINT', `${file} has no fingerprint of the broker state it was made from; make it again with warren plan -o`));
+  }
+  return plan;
+}
+
+/** The allow flags given on the command line, by the name hazards use. */
+function allowedFlags(opts: ApplyOptions): Set<string> {
+  return new Set<string>([
+    ...(opts.allowDataLoss ? [ALLOW_DATA_LOSS] : []),
+    ...(opts.migrate ? [ALLOW_MIGRATE] : []),
+    ...(opts.allowBroadenedPermissions ? [ALLOW_BROADENED_PERMISSIONS] : []),
+  ]);
+}
+
+/**
+ * Progress on stderr (a live line on a terminal, a line every few seconds
+ * otherwise; see cli/progress), failures and notes on stdout as they happen.
+ */
+function progressReporter(io: Io, total: number, secrets: string[], style: ReturnType<typeof styleOf>): { onEvent: (e: ApplyEvent) => void; finish: () => void } {
+  const bar = createProgress({
+    total,
+    write: io.err,
+    tty: io.stderrIsTTY === true && io.env['TERM'] !== 'dumb',
+    ...(io.stderrColumns ? { columns: io.stderrColumns } : {}),
+  });
+  return {
+    onEvent: (e) => {
+      if (e.type === 'done' || e.type === 'failed') bar.step();
+      if (e.type === 'failed' || e.type === 'note') bar.print(() => progress(io, e, secrets, style));
+    },
+    finish: () => bar.finish(),
   };
 }
 
-const STEP_LINES_UP_TO = 100;
 
 function progress(io: Io, e: ApplyEvent, secrets: string[], style: ReturnType<typeof styleOf>): void {
   switch (e.type) {

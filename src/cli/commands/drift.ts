@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
 import { driftFromPlan, renderDriftJson, renderDriftJunit, renderDriftMarkdown, renderDriftText } from '../../render/drift.js';
-import { EXIT, resolveEndpoints, styleOf, type Io } from '../context.js';
-import { endpointOptions, formatOption, type CommonOptions } from '../options.js';
+import { WarrenError, diagnostic } from '../../model/diagnostics.js';
+import { DRIFT_FORMAT_VERSION, type DriftReport } from '../../render/drift.js';
+import { EXIT, styleOf, type Io } from '../context.js';
+import { endpointOptions, formatOption, specOptions, type CommonOptions, type SpecOptions } from '../options.js';
+import { resolveTargets } from '../targets.js';
 import { computePlan, loadOrFail, unionOf } from '../pipeline.js';
 
 export function registerDrift(program: Command, io: Io, setExit: (code: number) => void): void {
@@ -9,25 +12,36 @@ export function registerDrift(program: Command, io: Io, setExit: (code: number) 
     .command('drift')
     .description('compare the live broker with the spec: missing, changed and unmanaged resources (for CI schedules)')
     .argument('[files...]', 'spec files or directories (YAML, JSON or a RabbitMQ definitions.json)', []);
-  endpointOptions(formatOption(cmd, ['text', 'json', 'markdown', 'junit']))
+  specOptions(endpointOptions(formatOption(cmd, ['text', 'json', 'markdown', 'junit'])))
     .addHelpText('after', '\nExit status: 0 in sync, 2 drift, 1 error.')
-    .action(async (files: string[], opts: CommonOptions) => {
-      const desired = await loadOrFail(files, io);
-      const { plan, observed } = await computePlan(desired, resolveEndpoints(opts, io.env), false);
-      const report = driftFromPlan(plan);
-      switch (opts.format) {
-        case 'json':
-          io.out(renderDriftJson(report));
-          break;
-        case 'markdown':
-          io.out(renderDriftMarkdown(report, { graph: unionOf(observed.resources, desired.resources) }));
-          break;
-        case 'junit':
-          io.out(renderDriftJunit(report, desired.resources));
-          break;
-        default:
-          io.out(renderDriftText(report, styleOf(opts, io)));
+    .action(async (files: string[], opts: CommonOptions & SpecOptions) => {
+      const desired = await loadOrFail(files, io, opts);
+      const targets = await resolveTargets(opts, io);
+      if (targets.length > 1 && opts.format === 'junit') {
+        throw new WarrenError(diagnostic('JUNIT_ONE_TARGET', 'JUnit output covers one target at a time; run drift once per --target'));
       }
-      setExit(report.in_sync ? EXIT.ok : EXIT.changes);
+      const reports: { target: string | null; report: DriftReport }[] = [];
+      for (const target of targets) {
+        const { plan, observed } = await computePlan(desired, target.endpoints, false);
+        const report = driftFromPlan(plan);
+        reports.push({ target: target.name, report });
+        const heading = targets.length > 1 ? `Target ${target.name}:` : '';
+        switch (opts.format) {
+          case 'json':
+            break;
+          case 'markdown':
+            io.out(`${heading && `## ${heading}\n\n`}${renderDriftMarkdown(report, { graph: unionOf(observed.resources, desired.resources) })}`);
+            break;
+          case 'junit':
+            io.out(renderDriftJunit(report, desired.resources));
+            break;
+          default:
+            io.out(`${heading && `${heading}\n`}${renderDriftText(report, styleOf(opts, io))}`);
+        }
+      }
+      if (opts.format === 'json') {
+        io.out(reports.length === 1 && reports[0] ? renderDriftJson(reports[0].report) : `${JSON.stringify({ format_version: DRIFT_FORMAT_VERSION, targets: reports }, null, 2)}\n`);
+      }
+      setExit(reports.every((r) => r.report.in_sync) ? EXIT.ok : EXIT.changes);
     });
 }

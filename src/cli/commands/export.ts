@@ -4,7 +4,8 @@ import { renderDefinitions } from '../../export/definitions.js';
 import { exportNative } from '../../export/native.js';
 import { ManagementClient } from '../../live/http.js';
 import { listVhosts, readLive } from '../../live/read.js';
-import { EXIT, resolveEndpoints, type Io } from '../context.js';
+import { EXIT, type Io } from '../context.js';
+import { singleTarget } from '../targets.js';
 import { endpointOptions, formatOption, type CommonOptions } from '../options.js';
 
 interface ExportOptions extends CommonOptions {
@@ -25,7 +26,7 @@ export function registerExport(program: Command, io: Io, setExit: (code: number)
   endpointOptions(formatOption(cmd, ['yaml', 'definitions']))
     .addHelpText('after', '\nRound trip: `warren export -o t.yaml && warren plan t.yaml` plans no changes.\nExit status: 0 written, 1 error.')
     .action(async (opts: ExportOptions) => {
-      const client = new ManagementClient(resolveEndpoints(opts, io.env).management);
+      const client = new ManagementClient((await singleTarget(opts, io)).management);
       let text: string;
       try {
         const vhosts = opts.vhost.length > 0 ? opts.vhost : await listVhosts(client);

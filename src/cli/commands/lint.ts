@@ -6,10 +6,10 @@ import { lintSpec, parseLintConfig, renderLintJson, renderLintSarif, renderLintT
 import { WarrenError, diagnostic, hasErrors } from '../../model/diagnostics.js';
 import { VERSION } from '../../version.js';
 import { EXIT, printDiagnostics, styleOf, type Io } from '../context.js';
-import { formatOption, type CommonOptions } from '../options.js';
+import { formatOption, specOptions, type CommonOptions, type SpecOptions } from '../options.js';
 import { loadOrFail } from '../pipeline.js';
 
-interface LintOptions extends CommonOptions {
+interface LintOptions extends CommonOptions, SpecOptions {
   readonly config?: string;
   readonly brokerVersion?: string;
   readonly listRules?: boolean;
@@ -24,7 +24,7 @@ export function registerLint(program: Command, io: Io, setExit: (code: number) =
     .option('--broker-version <version>', 'the target RabbitMQ version; rules for RabbitMQ 4 run only when it is 4.0 or later')
     .option('--list-rules', 'list the rules with their codes and default levels, and exit')
     .option('--no-color', 'no colours (also off with NO_COLOR or when output is not a terminal)');
-  formatOption(cmd, ['text', 'json', 'sarif'])
+  specOptions(formatOption(cmd, ['text', 'json', 'sarif']))
     .addHelpText('after', '\nExit status: 0 no finding of severity error, 1 an error finding or a bad spec or configuration.')
     .action(async (files: string[], opts: LintOptions) => {
       if (opts.listRules) {
@@ -32,7 +32,7 @@ export function registerLint(program: Command, io: Io, setExit: (code: number) =
         setExit(EXIT.ok);
         return;
       }
-      const desired = await loadOrFail(files, io);
+      const desired = await loadOrFail(files, io, opts);
       let config: LintConfig | undefined;
       if (opts.config !== undefined) {
         let text: string;

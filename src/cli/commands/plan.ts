@@ -3,11 +3,14 @@ import type { Command } from 'commander';
 import { renderPlanJson } from '../../render/plan-json.js';
 import { renderPlanText } from '../../render/plan-text.js';
 import { renderPlanMarkdown } from '../../render/markdown.js';
-import { EXIT, resolveEndpoints, styleOf, type Io } from '../context.js';
-import { endpointOptions, formatOption, type CommonOptions } from '../options.js';
+import type { PlanDocument } from '../../model/plan.js';
+import { renderTargetPlansJson } from '../../render/plan-json.js';
+import { EXIT, styleOf, type Io } from '../context.js';
+import { endpointOptions, formatOption, specOptions, type CommonOptions, type SpecOptions } from '../options.js';
+import { resolveTargets } from '../targets.js';
 import { computePlan, loadOrFail, unionOf } from '../pipeline.js';
 
-interface PlanOptions extends CommonOptions {
+interface PlanOptions extends CommonOptions, SpecOptions {
   readonly detailedExitcode?: boolean;
   readonly prune?: boolean;
   readonly out?: string;
@@ -21,15 +24,27 @@ export function registerPlan(program: Command, io: Io, setExit: (code: number) =
     .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when there are, 1 on error')
     .option('--prune', 'plan deletes for resources in the declared vhosts that the spec does not declare')
     .option('-o, --out <file>', 'also write the JSON plan to this file');
-  endpointOptions(formatOption(cmd, ['text', 'json', 'markdown']))
-    .addHelpText('after', '\nExit status: 0 success (or no changes with --detailed-exitcode), 1 error, 2 changes (with --detailed-exitcode).')
+  specOptions(endpointOptions(formatOption(cmd, ['text', 'json', 'markdown'])))
+    .addHelpText(
+      'after',
+      '\nExamples:\n  warren plan topology.yaml --detailed-exitcode\n  warren plan -f base.yaml -f prod.yaml --var REGION=eu --target prod --format markdown > plan.md\n' +
+        '\nExit status: 0 success (or no changes with --detailed-exitcode), 1 error, 2 changes (with --detailed-exitcode).',
+    )
     .action(async (files: string[], opts: PlanOptions) => {
-      const desired = await loadOrFail(files, io);
-      const { plan, observed } = await computePlan(desired, resolveEndpoints(opts, io.env), opts.prune === true);
-      if (opts.out) await writeFile(opts.out, renderPlanJson(plan));
-      if (opts.format === 'json') io.out(renderPlanJson(plan));
-      else if (opts.format === 'markdown') io.out(renderPlanMarkdown(plan, { graph: unionOf(observed.resources, desired.resources) }));
-      else io.out(renderPlanText(plan, styleOf(opts, io)));
-      setExit(opts.detailedExitcode && plan.changes.length > 0 ? EXIT.changes : EXIT.ok);
+      const desired = await loadOrFail(files, io, opts);
+      const targets = await resolveTargets(opts, io);
+      const plans: { target: string | null; plan: PlanDocument }[] = [];
+      for (const target of targets) {
+        const { plan, observed } = await computePlan(desired, target.endpoints, opts.prune === true);
+        plans.push({ target: target.name, plan });
+        const heading = targets.length > 1 ? `Target ${target.name}:\n` : '';
+        if (opts.format === 'markdown') io.out(`${heading && `## ${heading}\n`}${renderPlanMarkdown(plan, { graph: unionOf(observed.resources, desired.resources) })}`);
+        else if (opts.format !== 'json') io.out(`${styleOf(opts, io).bold(heading)}${renderPlanText(plan, styleOf(opts, io))}${targets.length > 1 ? '\n' : ''}`);
+      }
+      const json = plans.length === 1 && plans[0] ? renderPlanJson(plans[0].plan) : renderTargetPlansJson(plans);
+      if (opts.out) await writeFile(opts.out, json);
+      if (opts.format === 'json') io.out(json);
+      const changed = plans.some((p) => p.plan.changes.length > 0);
+      setExit(opts.detailedExitcode && changed ? EXIT.changes : EXIT.ok);
     });
 }

@@ -4,11 +4,12 @@ import { readLive } from '../../live/read.js';
 import { WarrenError, diagnostic } from '../../model/diagnostics.js';
 import type { ArgValue, ResourceMap } from '../../model/types.js';
 import { renderRouteJson, renderRouteText, routeMessage, topologyFrom } from '../../route/index.js';
-import { EXIT, printDiagnostics, resolveEndpoints, styleOf, type Io } from '../context.js';
-import { endpointOptions, formatOption, type CommonOptions } from '../options.js';
+import { EXIT, printDiagnostics, styleOf, type Io } from '../context.js';
+import { singleTarget } from '../targets.js';
+import { endpointOptions, formatOption, specOptions, type CommonOptions, type SpecOptions } from '../options.js';
 import { loadOrFail } from '../pipeline.js';
 
-interface RouteOptions extends CommonOptions {
+interface RouteOptions extends CommonOptions, SpecOptions {
   readonly vhost?: string;
   readonly exchange: string;
   readonly routingKey: string;
@@ -36,7 +37,7 @@ export function registerRoute(program: Command, io: Io, setExit: (code: number) 
     .option('--dead-letter', 'also show where messages rejected or expired from each reached queue go')
     .option('--broker-version <version>', 'route as this RabbitMQ version does (headers compare loosely before 3.13)')
     .option('--live', 'route over the live broker topology instead of spec files');
-  endpointOptions(formatOption(cmd, ['text', 'json']))
+  specOptions(endpointOptions(formatOption(cmd, ['text', 'json'])))
     .addHelpText(
       'after',
       '\nExamples:\n  warren route examples/seed-fanout.yaml --exchange tasks_fanout --routing-key suo_piao\n' +
@@ -49,7 +50,7 @@ export function registerRoute(program: Command, io: Io, setExit: (code: number) 
       let brokerVersion = opts.brokerVersion;
       let vhost = opts.vhost ?? '/';
       if (opts.live) {
-        const client = new ManagementClient(resolveEndpoints(opts, io.env).management);
+        const client = new ManagementClient((await singleTarget(opts, io)).management);
         try {
           const observed = await readLive(client, [vhost]);
           resources = observed.resources;
@@ -58,7 +59,7 @@ export function registerRoute(program: Command, io: Io, setExit: (code: number) 
           await client.close();
         }
       } else {
-        const desired = await loadOrFail(files, io);
+        const desired = await loadOrFail(files, io, opts);
         resources = desired.resources;
         // A spec of one vhost needs no --vhost.
         if (opts.vhost === undefined && desired.vhosts.length === 1) vhost = desired.vhosts[0] ?? vhost;

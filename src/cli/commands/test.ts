@@ -2,11 +2,12 @@ import type { Command } from 'commander';
 import { renderTestJson, renderTestJunit, renderTestText } from '../../testing/render.js';
 import { messageOf, runTopologyTests } from '../../testing/run.js';
 import { probeError, proveOnBroker } from '../../testing/probe.js';
-import { EXIT, printDiagnostics, resolveEndpoints, styleOf, type Io } from '../context.js';
-import { endpointOptions, formatOption, type CommonOptions } from '../options.js';
+import { EXIT, printDiagnostics, styleOf, type Io } from '../context.js';
+import { endpointOptions, formatOption, specOptions, type CommonOptions, type SpecOptions } from '../options.js';
 import { loadOrFail } from '../pipeline.js';
+import { singleTarget } from '../targets.js';
 
-interface TestOptions extends CommonOptions {
+interface TestOptions extends CommonOptions, SpecOptions {
   readonly live?: boolean;
   readonly brokerVersion?: string;
 }
@@ -18,19 +19,19 @@ export function registerTest(program: Command, io: Io, setExit: (code: number) =
     .argument('[files...]', 'spec files or directories (YAML, JSON or a RabbitMQ definitions.json)', [])
     .option('--live', 'also apply the topology to a temporary vhost of the broker, publish each case (mandatory, confirmed) and require the broker to agree')
     .option('--broker-version <version>', 'route as this RabbitMQ version does (headers compare loosely before 3.13); --live uses the broker\'s own');
-  endpointOptions(formatOption(cmd, ['text', 'json', 'junit']))
+  specOptions(endpointOptions(formatOption(cmd, ['text', 'json', 'junit'])))
     .addHelpText(
       'after',
       '\nExamples:\n  warren test examples/seed-fanout.yaml\n  warren test topology.yaml --format junit > topology-tests.xml\n  warren test --live\n' +
         '\nExit status: 0 every test passed, 1 a test failed or an error.',
     )
     .action(async (files: string[], opts: TestOptions) => {
-      const desired = await loadOrFail(files, io);
+      const desired = await loadOrFail(files, io, opts);
       const cases = desired.tests ?? [];
       let brokerVersion = opts.brokerVersion;
       let live: Parameters<typeof runTopologyTests>[1] = {};
       if (opts.live && cases.length > 0) {
-        const endpoints = resolveEndpoints(opts, io.env);
+        const endpoints = await singleTarget(opts, io);
         try {
           const probed = await proveOnBroker(desired, cases.map(messageOf), endpoints);
           brokerVersion = probed.brokerVersion;

@@ -97,7 +97,7 @@ describe('renderPlanMarkdown', () => {
     const started = performance.now();
     const out = renderPlanMarkdown(plan);
     const elapsed = performance.now() - started;
-    expect(elapsed).toBeLessThan(1000);
+    expect(elapsed).toBeLessThan(15_000); // a hang guard; speed is measured by npm run bench
     expect(out.length).toBeLessThan(65_536); // GitHub's comment limit
     expect(out).toMatch(/… and \d+ more/);
     expect(out).toContain('- … and 450 more hazards');

@@ -4,7 +4,7 @@ import { resourceKey } from '../../../src/model/keys.js';
 import type { Hazard, Phase, PlanDocument, PlannedChange } from '../../../src/model/plan.js';
 import type { Resource } from '../../../src/model/types.js';
 
-const PHASE: Record<Resource['kind'], [Phase, Phase]> = {
+const PHASE: Record<'vhost' | 'exchange' | 'queue' | 'binding', [Phase, Phase]> = {
   vhost: ['vhosts', 'vhosts'],
   exchange: ['exchanges', 'delete-exchanges'],
   queue: ['queues', 'delete-queues'],
@@ -21,7 +21,7 @@ export function planned(action: Change['action'], r: Resource, extra: Partial<Ch
     key: resourceKey(r),
     fields: [],
     reasons: [`${r.kind} ${action}`],
-    phase: PHASE[r.kind][action === 'delete' ? 1 : 0],
+    phase: PHASE[r.kind as keyof typeof PHASE][action === 'delete' ? 1 : 0],
     ...sides,
     ...extra,
   };

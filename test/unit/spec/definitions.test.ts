@@ -77,18 +77,21 @@ describe('RabbitMQ definitions export as a spec', () => {
     expect(diagnostics[0]?.message).toBe('binding destination queue "order" is not declared in vhost "v"; did you mean "orders"? (or declare it under `queues`)');
   });
 
-  it('ignores users, policies and the like with one warning, and ignores version keys silently', () => {
+  it('reads users, permissions, policies and parameters as their own kinds, and ignores version keys silently', () => {
     const text = JSON.stringify(
       {
         rabbit_version: '3.13.7',
         rabbitmq_version: '3.13.7',
         product_name: 'RabbitMQ',
         product_version: '3.13.7',
-        users: [{ name: 'guest' }],
-        permissions: [{}, {}],
+        users: [{ name: 'guest', password_hash: '', tags: 'administrator' }],
+        permissions: [{ user: 'guest', vhost: '/', configure: '.*', write: '.*', read: '.*' }],
         topic_permissions: [],
-        policies: [{ name: 'p' }],
-        parameters: [],
+        policies: [{ name: 'p', vhost: '/', pattern: '^q', definition: { 'max-length': 1 } }],
+        parameters: [
+          { name: 'limits', vhost: '/', component: 'vhost-limits', value: { 'max-queues': 10, 'max-connections': -1 } },
+          { name: 'cap', vhost: '/', component: 'operator_policy', value: { pattern: '.*', definition: { 'max-length': 5 }, priority: 0, 'apply-to': 'queues' } },
+        ],
         global_parameters: [{ name: 'cluster_name', value: 'x' }],
         vhosts: [{ name: '/' }],
         queues: [{ name: 'q', vhost: '/', durable: true, auto_delete: false, arguments: {} }],
@@ -97,11 +100,17 @@ describe('RabbitMQ definitions export as a spec', () => {
       2,
     );
     const { desired, diagnostics } = parseSpecText(text, 'defs.json');
-    expect(desired?.resources.size).toBe(2);
-    expect(diagnostics.map(where)).toEqual([{ code: 'UNSUPPORTED_KINDS_IGNORED', severity: 'warning', file: 'defs.json', line: 6, column: 3, path: '/users' }]);
-    expect(diagnostics[0]?.message).toBe(
-      'this definitions file also has users (1), permissions (2), policies (1), global_parameters (1); Warren does not manage those yet and ignores them',
-    );
+    expect(diagnostics).toEqual([]);
+    expect([...(desired?.resources.values() ?? [])].map((r) => `${r.kind} ${r.name}`).sort()).toEqual([
+      'operator_policy cap',
+      'permission guest',
+      'policy p',
+      'queue q',
+      'user guest',
+      'vhost /',
+      'vhost_limit max-queues',
+    ]);
+    expect(desired?.globalKinds).toEqual(['user', 'user_limit', 'global_parameter']);
   });
 
   it('declares the vhosts resources use when there is no `vhosts` list, and refuses undeclared ones when there is', () => {

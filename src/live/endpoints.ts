@@ -1,0 +1,62 @@
+/**
+ * Several endpoints for one broker (the nodes of a cluster): a URL option may
+ * hold a comma-separated list, tried in order. A client fails over to the next
+ * URL when one does not answer, and remembers which did not, so the command
+ * can say so (a warning, never an error while another endpoint answers).
+ */
+import { diagnostic, type Diagnostic } from '../model/diagnostics.js';
+import { redactUrl } from '../util/redact.js';
+
+/**
+ * Connect timeout per endpoint when there is another to fail over to: long
+ * enough for a loaded node on a LAN, short enough that a dead one costs
+ * seconds, not a minute.
+ */
+export const FAILOVER_CONNECT_TIMEOUT_MS = 2_500;
+
+/**
+ * `a,b , c` → `[a, b, c]`. A comma splits only where a new `scheme://`
+ * starts, so a comma inside a password or a query stays part of its URL.
+ */
+export function splitUrls(list: string): string[] {
+  return list
+    .split(/,(?=\s*[a-z][a-z0-9+.-]*:\/\/)/i)
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+/** Lists (or comma lists) joined into the one comma list the library takes. */
+export function joinUrls(lists: readonly string[]): string {
+  return lists.flatMap(splitUrls).join(',');
+}
+
+/** An endpoint that did not answer, and why (with the password masked). */
+export interface UnreachableEndpoint {
+  /** `management` or `amqp` */
+  readonly api: 'management' | 'amqp';
+  /** The URL, password masked */
+  readonly url: string;
+  /** Plain words: `connection refused`, `connect timed out`, ... */
+  readonly reason: string;
+}
+
+/** The warning a command prints for endpoints it had to skip. */
+export function unreachableWarnings(list: readonly UnreachableEndpoint[]): Diagnostic[] {
+  const seen = new Set<string>();
+  const out: Diagnostic[] = [];
+  for (const e of list) {
+    const key = `${e.api}\u0000${e.url}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const what = e.api === 'management' ? 'management API endpoint' : 'AMQP endpoint';
+    out.push(
+      diagnostic(
+        'ENDPOINT_UNREACHABLE',
+        `${what} ${redactUrl(e.url)} did not answer (${e.reason}); Warren used another endpoint of the list. Check that node`,
+        undefined,
+        'warning',
+      ),
+    );
+  }
+  return out;
+}

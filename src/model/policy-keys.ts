@@ -1,0 +1,86 @@
+/**
+ * Policy definition keys, as data (rabbitmq-semantics.md §4 and §7): which
+ * keys exist in which versions, which operator policies may set, and which
+ * keys each queue type does not support (a policy with such a key does not
+ * apply to a queue of that type at all: `unsupported_policies` in each queue
+ * type's `capabilities/0`).
+ */
+import type { QueueType } from './types.js';
+import type { VersionFeature } from './versions.js';
+
+export interface PolicyKeyRule {
+  /** Applies to queues, exchanges or both */
+  readonly target: 'queues' | 'exchanges' | 'all';
+  /** Allowed in operator policies */
+  readonly operator?: boolean;
+  /** Removed from this broker feature on */
+  readonly removedWith?: VersionFeature;
+  /** The plugin that registers the key, when not the core broker */
+  readonly plugin?: string;
+}
+
+const HA = { target: 'queues', removedWith: 'classic_mirroring_removed' } as const;
+
+export const POLICY_KEYS: Readonly<Record<string, PolicyKeyRule>> = {
+  'alternate-exchange': { target: 'exchanges' },
+  'dead-letter-exchange': { target: 'queues' },
+  'dead-letter-routing-key': { target: 'queues' },
+  'dead-letter-strategy': { target: 'queues' },
+  'message-ttl': { target: 'queues', operator: true },
+  expires: { target: 'queues', operator: true },
+  'max-length': { target: 'queues', operator: true },
+  'max-length-bytes': { target: 'queues', operator: true },
+  'max-in-memory-length': { target: 'queues', operator: true },
+  'max-in-memory-bytes': { target: 'queues', operator: true },
+  'delivery-limit': { target: 'queues', operator: true },
+  overflow: { target: 'queues' },
+  'queue-mode': { target: 'queues' },
+  'queue-version': { target: 'queues' },
+  'queue-master-locator': { target: 'queues' },
+  'queue-leader-locator': { target: 'queues' },
+  'max-age': { target: 'queues' },
+  'stream-max-segment-size-bytes': { target: 'queues' },
+  'initial-cluster-size': { target: 'queues' },
+  'single-active-consumer': { target: 'queues' },
+  'consumer-timeout': { target: 'queues' },
+  'ha-mode': HA,
+  'ha-params': HA,
+  'ha-sync-mode': HA,
+  'ha-sync-batch-size': HA,
+  'ha-promote-on-shutdown': HA,
+  'ha-promote-on-failure': HA,
+  'federation-upstream': { target: 'all', plugin: 'rabbitmq_federation' },
+  'federation-upstream-set': { target: 'all', plugin: 'rabbitmq_federation' },
+};
+
+const HA_KEYS = ['ha-mode', 'ha-params', 'ha-sync-mode', 'ha-sync-batch-size', 'ha-promote-on-shutdown', 'ha-promote-on-failure'];
+
+/** Keys a queue type does not support (RabbitMQ 3.10 `capabilities/0`). */
+export const UNSUPPORTED_POLICY_KEYS: Readonly<Record<QueueType, readonly string[]>> = {
+  classic: ['max-age', 'stream-max-segment-size-bytes', 'queue-leader-locator', 'initial-cluster-size', 'delivery-limit', 'dead-letter-strategy'],
+  quorum: ['max-priority', 'queue-mode', ...HA_KEYS, 'queue-master-locator', 'max-age', 'stream-max-segment-size-bytes', 'initial-cluster-size'],
+  stream: [
+    'expires',
+    'message-ttl',
+    'dead-letter-exchange',
+    'dead-letter-routing-key',
+    'max-length',
+    'max-in-memory-length',
+    'max-in-memory-bytes',
+    'max-priority',
+    'overflow',
+    'queue-mode',
+    'single-active-consumer',
+    'delivery-limit',
+    ...HA_KEYS,
+    'queue-master-locator',
+  ],
+};
+
+/** `apply-to` values, and the version that introduced the queue-type ones. */
+export const APPLY_TO_VALUES = ['queues', 'exchanges', 'all', 'classic_queues', 'quorum_queues', 'streams'] as const;
+export const APPLY_TO_SINCE: Readonly<Record<string, VersionFeature>> = {
+  classic_queues: 'policy_apply_to_queue_types',
+  quorum_queues: 'policy_apply_to_queue_types',
+  streams: 'policy_apply_to_queue_types',
+};

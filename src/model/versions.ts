@@ -1,0 +1,46 @@
+/**
+ * What changed between RabbitMQ versions, as data (rabbitmq-semantics.md §7).
+ * One code path everywhere; a rule asks `supports(version, feature)`.
+ */
+
+/** Feature → first version that has it. */
+export const VERSION_FEATURES = {
+  /** The default queue type of an existing vhost can be changed (update_vhost_metadata); before, only at creation. */
+  vhost_default_queue_type_update: '3.12.0',
+  /** The HTTP API reads `default_queue_type` for vhosts (before: `defaultqueuetype` only). */
+  vhost_default_queue_type_key: '3.11.12',
+  /** Policy `apply-to` accepts `classic_queues`, `quorum_queues` and `streams`. */
+  policy_apply_to_queue_types: '3.12.0',
+  /** Classic queue mirroring is gone: `ha-*` policy keys are rejected. */
+  classic_mirroring_removed: '4.0.0',
+  /** Transient (non-durable, non-exclusive) queues are deprecated. */
+  transient_queues_deprecated: '3.13.0',
+  /** ... and refused unless explicitly permitted. */
+  transient_queues_denied: '4.3.0',
+} as const;
+
+export type VersionFeature = keyof typeof VERSION_FEATURES;
+
+/** `3.10.8` → [3, 10, 8]; anything after the numbers (`-rc.1`, `+build`) is ignored. */
+export function parseVersion(version: string): readonly number[] {
+  const m = /^(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(version.trim());
+  if (!m) return [];
+  return [Number(m[1]), Number(m[2] ?? 0), Number(m[3] ?? 0)];
+}
+
+export function atLeast(version: string, minimum: string): boolean {
+  const a = parseVersion(version);
+  const b = parseVersion(minimum);
+  if (a.length === 0) return false;
+  for (let i = 0; i < 3; i++) {
+    const x = a[i] ?? 0;
+    const y = b[i] ?? 0;
+    if (x !== y) return x > y;
+  }
+  return true;
+}
+
+/** True when a broker of `version` has the feature. An unknown version (`null`) is assumed to be the oldest supported (3.10). */
+export function supports(version: string | null | undefined, feature: VersionFeature): boolean {
+  return version ? atLeast(version, VERSION_FEATURES[feature]) : false;
+}

@@ -1,0 +1,180 @@
+/**
+ * The pipelines users run: saved plans, the apply lock, drift after changes
+ * behind Warren's back, export round trips, targets and overlays.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect } from 'amqplib';
+import { describe, expect, it } from 'vitest';
+import { LOCK_QUEUE } from '../../src/apply/lock.js';
+import { amqpUrlFor, freshVhosts, mgmt, testUrls } from '../helpers/broker.js';
+import { specFile, warren } from '../helpers/cli.js';
+
+const vhost = freshVhosts();
+const enc = encodeURIComponent;
+
+function spec(v: string, queues: Record<string, unknown>): string {
+  return specFile({ version: 1, vhosts: { [v]: { exchanges: { ex: { type: 'topic' } }, queues } } });
+}
+
+describe('saved plans', () => {
+  it('applies a saved plan when the broker has not changed, and refuses one when it has', async () => {
+    const v = await vhost('saved');
+    const file = spec(v, { a: { bind: [{ exchange: 'ex', routing_key: 'a.#' }] }, gone: {} });
+    expect((await warren('apply', file, '--auto-approve')).code).toBe(0);
+    const next = spec(v, { a: { bind: [{ exchange: 'ex', routing_key: 'a.#' }] }, b: {} });
+    const planFile = join(mkdtempSync(join(tmpdir(), 'warren-plan-')), 'plan.json');
+
+    const made = await warren('plan', next, '--prune', '-o', planFile);
+    expect(made.code).toBe(0);
+    const saved = JSON.parse(readFileSync(planFile, 'utf8')) as { fingerprint: Record<string, string> };
+    expect(Object.keys(saved.fingerprint)).toHaveLength(2);
+    expect(readFileSync(planFile, 'utf8')).not.toContain('guest');
+
+    // a message arrives in the queue the plan deletes: the reviewed plan no longer holds
+    await mgmt('POST', `/api/exchanges/${enc(v)}/amq.default/publish`, { properties: {}, routing_key: 'gone', payload: 'x', payload_encoding: 'string' });
+    const refused = await warren('apply', planFile);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('the broker changed since this plan was made');
+    expect(refused.stderr).toContain('queue "gone"');
+    expect((await mgmt('GET', `/api/queues/${enc(v)}/b`)).status).toBe(404);
+
+    const purged = await mgmt('DELETE', `/api/queues/${enc(v)}/gone/contents`);
+    expect(purged.status, JSON.stringify(purged.body)).toBe(204);
+    const fresh = await warren('plan', next, '--prune', '-o', planFile);
+    expect(fresh.code).toBe(0);
+    const applied = await warren('apply', planFile);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(applied.stdout).toContain('Verified');
+    expect((await mgmt('GET', `/api/queues/${enc(v)}/b`)).status).toBe(200);
+    expect((await mgmt('GET', `/api/queues/${enc(v)}/gone`)).status).toBe(404);
+  });
+});
+
+describe('the apply lock', () => {
+  it('makes a second apply wait, then fail naming the holder', async () => {
+    const v = await vhost('lock');
+    const conn = await connect(amqpUrlFor(v));
+    try {
+      const ch = await conn.createChannel();
+      await ch.assertQueue(LOCK_QUEUE, {
+        exclusive: true,
+        arguments: { 'x-warren-holder': JSON.stringify({ host: 'ci-runner-7', pid: 4242, started: '2026-11-25T10:00:00Z' }) },
+      });
+      const started = Date.now();
+      const r = await warren('apply', spec(v, { q: {} }), '--auto-approve', '--lock-timeout', '2');
+      expect(r.code).toBe(1);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
+      expect(r.stderr).toContain('LOCK_TIMEOUT');
+      expect(r.stderr).toContain('ci-runner-7 (pid 4242, started 2026-11-25T10:00:00Z)');
+      expect((await mgmt('GET', `/api/queues/${enc(v)}/q`)).status).toBe(404);
+    } finally {
+      await conn.close();
+    }
+    // released when the holder's connection closes
+    expect((await warren('apply', spec(v, { q: {} }), '--auto-approve', '--lock-timeout', '10')).code).toBe(0);
+  });
+
+  it('serializes two concurrent applies; the broker ends up as the spec says', async () => {
+    const v = await vhost('lock-race');
+    const queues = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`q${i}`, { bind: [{ exchange: 'ex', routing_key: `k${i}` }] }]));
+    const file = spec(v, queues);
+    const [a, b] = await Promise.all([warren('apply', file, '--auto-approve'), warren('apply', file, '--auto-approve')]);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    expect(a.stdout.includes('No changes') || b.stdout.includes('No changes')).toBe(true);
+    expect((await warren('plan', file, '--detailed-exitcode')).code).toBe(0);
+  });
+});
+
+describe('drift', () => {
+  it('reports changes made behind Warren’s back in every format, and exits 0 after apply', async () => {
+    const v = await vhost('drift');
+    const file = spec(v, { a: { bind: [{ exchange: 'ex', routing_key: 'a' }] }, b: {} });
+    expect((await warren('apply', file, '--auto-approve')).code).toBe(0);
+    expect((await warren('drift', file)).code).toBe(0);
+
+    await mgmt('DELETE', `/api/queues/${enc(v)}/b`);
+    await mgmt('POST', `/api/bindings/${enc(v)}/e/ex/q/a`, { routing_key: 'extra', arguments: {} });
+    const json = await warren('drift', file, '--format', 'json');
+    expect(json.code).toBe(2);
+    const report = JSON.parse(json.stdout) as { in_sync: boolean; missing: { name: string }[]; unmanaged: { name: string }[] };
+    expect(report.in_sync).toBe(false);
+    expect(report.missing.map((m) => m.name)).toEqual(['b']);
+    expect(report.unmanaged.map((m) => m.name)).toEqual(['ex -> a [extra]']);
+    for (const [format, marker] of [['text', 'b'], ['markdown', '```mermaid'], ['junit', '<testsuite']] as const) {
+      const r = await warren('drift', file, '--format', format);
+      expect(r.code, format).toBe(2);
+      expect(r.stdout, format).toContain(marker);
+    }
+    expect((await warren('apply', file, '--auto-approve', '--prune')).code).toBe(0);
+    expect((await warren('drift', file)).code).toBe(0);
+  });
+});
+
+describe('export', () => {
+  it('round-trips: export, then plan against the same broker, is empty', async () => {
+    const v = await vhost('export');
+    const file = specFile({
+      version: 1,
+      vhosts: {
+        [v]: {
+          exchanges: { ex: { type: 'topic' }, ae: { type: 'fanout', internal: true }, h: { type: 'headers', arguments: { 'alternate-exchange': 'ae' } } },
+          queues: {
+            cq: { arguments: { 'x-max-length': 10, 'x-overflow': 'reject-publish' }, bind: [{ exchange: 'ex', routing_key: 'a.*' }, { exchange: 'h', arguments: { 'x-match': 'any', n: 1 } }] },
+            qq: { type: 'quorum', arguments: { 'x-delivery-limit': 3 }, bind: [{ exchange: 'ae' }] },
+          },
+          bindings: [{ source: 'ex', destination: 'h', destination_type: 'exchange', routing_key: '#' }],
+        },
+      },
+    });
+    expect((await warren('apply', file, '--auto-approve')).code).toBe(0);
+    const out = join(mkdtempSync(join(tmpdir(), 'warren-export-')), 'exported.yaml');
+    const exported = await warren('export', '--vhost', v, '-o', out);
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(readFileSync(out, 'utf8')).toContain('# yaml-language-server: $schema=');
+    const plan = await warren('plan', out, '--detailed-exitcode', '--prune');
+    expect(plan.code, plan.stdout).toBe(0);
+    const defs = await warren('export', '--vhost', v, '--format', 'definitions');
+    const defsFile = join(mkdtempSync(join(tmpdir(), 'warren-defs-')), 'definitions.json');
+    writeFileSync(defsFile, defs.stdout);
+    expect((await warren('plan', defsFile, '--detailed-exitcode', '--prune')).code).toBe(0);
+  });
+});
+
+describe('targets, overlays and variables', () => {
+  it('plans each --target from warren.config.yaml with credentials from the environment', async () => {
+    const v = await vhost('targets');
+    const dir = mkdtempSync(join(tmpdir(), 'warren-config-'));
+    const m = new URL(testUrls().management);
+    const a = new URL(testUrls().amqp);
+    writeFileSync(
+      join(dir, 'warren.config.yaml'),
+      `targets:\n  local:\n    management_url: http://${m.host}\n    amqp_url: amqp://${a.host}\n    username_env: T_USER\n    password_env: T_PASS\n` +
+        `  again:\n    management_url: http://${m.host}\n    amqp_url: amqp://${a.host}\n    username_env: T_USER\n    password_env: T_PASS\n`,
+    );
+    writeFileSync(join(dir, 'base.yaml'), `version: 1\nvhosts:\n  ${v}:\n    queues:\n      orders:\n        arguments:\n          x-max-length: \${MAX:-10}\n      legacy: {}\n`);
+    writeFileSync(join(dir, 'prod.yaml'), `version: 1\nvhosts:\n  ${v}:\n    queues:\n      legacy: $remove\n`);
+    process.env['T_USER'] = decodeURIComponent(m.username);
+    process.env['T_PASS'] = decodeURIComponent(m.password);
+    try {
+      const cfg = join(dir, 'warren.config.yaml');
+      const r = await warren('plan', '-f', join(dir, 'base.yaml'), '-f', join(dir, 'prod.yaml'), '--var', 'MAX=20', '--config', cfg, '--target', 'local', '--target', 'again', '--format', 'json');
+      expect(r.code, r.stderr).toBe(0);
+      const doc = JSON.parse(r.stdout) as { targets: { target: string; plan: { changes: { name: string; after?: { arguments?: Record<string, unknown> } }[] } }[] };
+      expect(doc.targets.map((t) => t.target)).toEqual(['local', 'again']);
+      for (const t of doc.targets) {
+        // the vhost's description differs too (the test vhost has one; the spec declares none)
+        expect(t.plan.changes.map((c) => c.name)).toEqual([v, 'orders']);
+        expect(t.plan.changes[1]?.after?.arguments).toEqual({ 'x-max-length': 20 });
+      }
+      delete process.env['T_PASS'];
+      const missing = await warren('plan', join(dir, 'base.yaml'), '--config', cfg, '--target', 'local');
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toContain('T_PASS');
+    } finally {
+      delete process.env['T_USER'];
+      delete process.env['T_PASS'];
+    }
+  });
+});

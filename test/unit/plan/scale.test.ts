@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { diff } from '../../../src/diff/diff.js';
+import { bindingName, resourceKey } from '../../../src/model/keys.js';
+import type { Desired, Observed, Resource } from '../../../src/model/types.js';
+import { buildPlan } from '../../../src/plan/plan.js';
+
+// The whole pure path of a large first apply: diff against an empty vhost,
+// then order (a sort: n log n), hazards, fingerprint and summary.
+function topology(n: number): Desired {
+  const rs: Resource[] = [{ kind: 'vhost', vhost: 'v', name: 'v', description: '', tags: [], default_queue_type: 'classic' }];
+  for (let i = 0; i < n / 100; i++) rs.push({ kind: 'exchange', vhost: 'v', name: `x${i}`, type: 'topic', durable: true, auto_delete: false, internal: false, arguments: {} });
+  for (let i = 0; i < n; i++) {
+    rs.push({ kind: 'queue', vhost: 'v', name: `q${i}`, type: 'classic', durable: true, auto_delete: false, arguments: {} });
+    const id = { vhost: 'v', source: `x${i % (n / 100)}`, destination: `q${i}`, destination_type: 'queue' as const, routing_key: `k.${i}`, arguments: {} };
+    rs.push({ kind: 'binding', ...id, name: bindingName(id) });
+  }
+  return { vhosts: ['v'], resources: new Map(rs.map((r) => [resourceKey(r), r])) };
+}
+
+const empty: Observed = { broker: { version: '3.10.8', exchangeTypes: ['topic'] }, vhosts: ['v'], resources: new Map() };
+const ctx = { warrenVersion: 'test', brokerVersion: '3.10.8', vhosts: ['v'], prune: false };
+
+/** Best of three: the least disturbed by the rest of the machine. */
+function time(d: Desired): number {
+  buildPlan(diff(d, empty, { prune: false }), ctx); // warm up
+  let best = Infinity;
+  for (let i = 0; i < 3; i++) {
+    const t = performance.now();
+    buildPlan(diff(d, empty, { prune: false }), ctx);
+    best = Math.min(best, performance.now() - t);
+  }
+  return best;
+}
+
+describe('diff + plan at scale', () => {
+  it('plans twice the creates in well under four times the time', () => {
+    const small = time(topology(10_000));
+    const large = time(topology(20_000));
+    expect(large / small).toBeLessThan(3.5);
+  });
+});
