@@ -37,6 +37,8 @@ export const DEFAULT_CONCURRENCY = 32;
 export interface ApplyOptions {
   /** Delete queues even when they hold messages or have consumers (deletes and replaces). */
   readonly allowDataLoss: boolean;
+  /** Delete exchanges even while bindings the plan does not remove still hang off them. */
+  readonly allowDestructive?: boolean;
   /** Environment variables for `{ env: NAME }` passwords and URIs. Default: none (such steps fail). */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** AMQP channels per vhost, and concurrent HTTP steps. Default DEFAULT_CONCURRENCY. */
@@ -134,6 +136,7 @@ export async function applyPlan(plan: PlanDocument, endpoints: ApplyEndpoints, o
       http,
       env: options.env ?? {},
       allowDataLoss: options.allowDataLoss,
+      allowDestructive: options.allowDestructive === true,
       amqpUser,
       ...(options.migrate === true && vhost !== '' ? { migrate: amqpTarget(endpoints.amqp, vhost) } : {}),
       channel: async () => {

@@ -30,6 +30,8 @@ export interface StepContext {
   /** Environment variables for `{ env: NAME }` secrets */
   readonly env: EnvMap;
   readonly allowDataLoss: boolean;
+  /** Delete exchanges even while other queues are bound to them (--allow-destructive). */
+  readonly allowDestructive?: boolean;
   /** The AMQP user, granted permissions on vhosts this apply creates when it has none */
   readonly amqpUser: string;
   /** A channel of the worker running the step (opened on demand) */
@@ -146,7 +148,8 @@ async function runExchange(change: PlannedChange, ctx: StepContext): Promise<voi
       return declareExchange(ch, resource(change, 'after', 'exchange'));
     }
     case 'delete':
-      await (await ctx.channel()).deleteExchange(change.name, { ifUnused: true });
+      // if-unused: a binding added since the plan keeps the exchange, unless the reviewer allowed dropping foreign bindings
+      await (await ctx.channel()).deleteExchange(change.name, { ifUnused: !ctx.allowDestructive });
       return;
     default:
       return assertNever(change.action, 'action');

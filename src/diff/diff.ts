@@ -3,6 +3,7 @@ import { diagnostic, type Diagnostic } from '../model/diagnostics.js';
 import { namedKey, resourceKey } from '../model/keys.js';
 import { isGlobalKind, type BindingResource, type Desired, type Observed, type Resource } from '../model/types.js';
 import { compareFields, type CompareContext } from './compare.js';
+import { ownershipOf } from './ownership.js';
 
 /**
  * Pure diff of the desired topology against the live one, in the vhosts the
@@ -12,7 +13,9 @@ import { compareFields, type CompareContext } from './compare.js';
  *
  * Scope and safety:
  * - Live resources the spec does not declare, in scope, are `unmanaged`
- *   (listed, left alone) or, with `prune`, deleted.
+ *   (listed, left alone) or, with `prune` (the option, or `prune: true` on
+ *   the vhost), deleted. Those matching the vhost's `ignore:` globs, and
+ *   undeclared auto-delete queues, are neither listed nor deleted.
  * - Users are in scope only when the spec has a `users` section; the users in
  *   `protectedUsers` (the ones Warren connects as) are never deleted (they
  *   are listed as unmanaged, marked protected), and their undeclared
@@ -82,20 +85,24 @@ export function diff(desired: Desired, observed: Observed, options: DiffOptions)
   const unmanaged: Unmanaged[] = [];
   const inScope = new Set(desired.vhosts);
   const globals = new Set<string>(desired.globalKinds ?? []);
+  const owned = ownershipOf(desired, observed.resources, options.prune);
   for (const [key, live] of found < observed.resources.size ? observed.resources : []) {
     if (desired.resources.has(key)) continue;
     if (isGlobalKind(live.kind) ? !globals.has(live.kind) : !inScope.has(live.vhost)) continue;
+    if (owned.ignores(live)) continue;
     const dropped = droppedBy(live, replaced);
     const keep = protectedBy(live, protectedUsers);
     // The grants of the user Warren connects as are its working state (it grants them on vhosts it creates): not listed.
     if (keep && live.kind !== 'user') continue;
-    if (options.prune && !keep) {
-      changes.push(make('delete', undefined, live, [], ['not declared in the spec (--prune)'], key));
-    } else if (dropped) {
+    if ((isGlobalKind(live.kind) ? options.prune : owned.prunes(live.vhost)) && !keep) {
+      const why = options.prune || isGlobalKind(live.kind) ? '--prune' : `prune: true on vhost "${live.vhost}"`;
+      changes.push(make('delete', undefined, live, [], [`not declared in the spec (${why})`], key));
+    } else if (dropped && live.kind !== 'binding') {
+      // A binding dropped with its exchange or queue is a hazard of the plan (FOREIGN_BINDINGS_DROPPED).
       warnings.push(
         diagnostic(
-          live.kind === 'binding' ? 'UNMANAGED_BINDING_DROPPED' : 'UNMANAGED_DROPPED',
-          `${live.kind.replace(/_/g, ' ')} ${live.kind === 'binding' ? live.name : `"${live.name}"`} in vhost "${live.vhost}" is not declared, and the broker drops it when ${dropped} is replaced; declare it to keep it`,
+          'UNMANAGED_DROPPED',
+          `${live.kind.replace(/_/g, ' ')} "${live.name}" in vhost "${live.vhost}" is not declared, and the broker drops it when ${dropped} is replaced; declare it to keep it`,
           undefined,
           'warning',
         ),

@@ -269,6 +269,15 @@ export interface Desired {
   readonly lint?: LintSettings;
   /** Services said to consume from each queue (`consumers:`), by queue `resourceKey`; for lint only. */
   readonly consumers?: ReadonlyMap<string, readonly string[]>;
+  /** What Warren owns in each vhost (`prune:` and `ignore:` of native specs), by vhost name. */
+  readonly ownership?: ReadonlyMap<string, VhostOwnership>;
+}
+
+/** Ownership of a vhost: prune what is not declared; never touch what matches `ignore`. */
+export interface VhostOwnership {
+  readonly prune: boolean;
+  /** Glob patterns as written, optionally `queue:`/`exchange:`-prefixed */
+  readonly ignore: readonly string[];
 }
 
 /** Facts about the broker that diff and validation depend on. */

@@ -1,20 +1,79 @@
 import type { Change } from '../model/change.js';
-import type { Hazard } from '../model/plan.js';
+import { namedKey } from '../model/keys.js';
+import type { Hazard, PlannedChange } from '../model/plan.js';
+import type { QueueResource, ResourceMap } from '../model/types.js';
 import { broadens } from './permission-scope.js';
 
 export const ALLOW_DATA_LOSS = '--allow-data-loss';
 export const ALLOW_BROADENED_PERMISSIONS = '--allow-broadened-permissions';
 /** `apply --migrate` moves a replaced queue's messages (apply/migrate): it allows the data-loss hazards of replaces only. */
 export const ALLOW_MIGRATE = '--migrate';
+/** Changes that destroy state Warren does not own: bindings of other teams' queues, policies over full queues. */
+export const ALLOW_DESTRUCTIVE = '--allow-destructive';
 
 /**
  * Analyzers over the changes, each with a stable code. A hazard is something
  * a reviewer must see and apply refuses unless its flag is given.
  */
-export function findHazards(changes: readonly Change[]): Hazard[] {
+export function findHazards(changes: readonly (Change | PlannedChange)[], live: ResourceMap = new Map()): Hazard[] {
   // Creates carry no hazard (see each analyzer); a plan of 100k creates is then not 200k empty arrays.
   const risky = changes.filter((c) => c.action !== 'create');
-  return [...risky.flatMap(queueHazards), ...risky.flatMap(permissionHazards)];
+  return [
+    ...risky.flatMap(queueHazards),
+    ...risky.flatMap(permissionHazards),
+    ...foreignBindingHazards(risky, changes, live),
+    ...risky.flatMap((c) => policyHazards(c, live)),
+  ];
+}
+
+/**
+ * Deleting or replacing an exchange or a queue drops every binding to and
+ * from it. Those the plan deletes or re-creates are Warren's; any other (an
+ * ignored or unmanaged binding, another team's queue bound to our exchange)
+ * is lost silently unless flagged.
+ */
+function foreignBindingHazards(risky: readonly Change[], all: readonly Change[], live: ResourceMap): Hazard[] {
+  const ends = new Map<string, Change>();
+  for (const c of risky) {
+    if ((c.kind === 'exchange' || c.kind === 'queue') && (c.action === 'delete' || c.action === 'replace')) ends.set(namedKey(c.kind, c.vhost, c.name), c);
+  }
+  if (ends.size === 0) return [];
+  const planned = new Set(all.filter((c) => c.kind === 'binding').map((c) => c.key));
+  const dropped = new Map<Change, string[]>();
+  for (const [key, r] of live) {
+    if (r.kind !== 'binding' || planned.has(key)) continue;
+    const end = ends.get(namedKey('exchange', r.vhost, r.source)) ?? ends.get(namedKey(r.destination_type, r.vhost, r.destination));
+    if (end) dropped.set(end, [...(dropped.get(end) ?? []), r.name]);
+  }
+  return [...dropped].map(([c, names]) => ({
+    code: 'FOREIGN_BINDINGS_DROPPED',
+    message:
+      `${c.action === 'delete' ? 'deleting' : 'replacing'} ${c.kind} "${c.name}" in vhost "${c.vhost}" drops ${names.length} binding${names.length === 1 ? '' : 's'} ` +
+      `the spec does not manage: ${names.slice(0, 5).join('; ')}${names.length > 5 ? `; and ${names.length - 5} more` : ''}`,
+    change: c.key,
+    allowed_by: ALLOW_DESTRUCTIVE,
+  }));
+}
+
+/** A policy change that applies to queues holding messages can expire, drop or dead-letter them at once. */
+function policyHazards(c: Change | PlannedChange, live: ResourceMap): Hazard[] {
+  if ((c.kind !== 'policy' && c.kind !== 'operator_policy') || !('matches' in c) || !c.matches) return [];
+  const full = c.matches
+    .filter((m) => m.kind === 'queue')
+    .map((m) => live.get(namedKey('queue', c.vhost, m.name)))
+    .filter((q): q is QueueResource => q?.kind === 'queue' && (q.messages ?? 0) > 0);
+  if (full.length === 0) return [];
+  const total = full.reduce((n, q) => n + (q.messages ?? 0), 0);
+  return [
+    {
+      code: 'POLICY_ALTERS_QUEUES_WITH_MESSAGES',
+      message:
+        `${c.action === 'delete' ? 'deleting' : c.action === 'create' ? 'adding' : 'changing'} ${c.kind.replace('_', ' ')} "${c.name}" in vhost "${c.vhost}" changes ${full.length} queue${full.length === 1 ? '' : 's'} ` +
+        `holding ${total} message${total === 1 ? '' : 's'} (${full.slice(0, 5).map((q) => `"${q.name}"`).join(', ')}${full.length > 5 ? ', …' : ''}); limits, TTLs or dead-lettering apply to them at once`,
+      change: c.key,
+      allowed_by: ALLOW_DESTRUCTIVE,
+    },
+  ];
 }
 
 function queueHazards(c: Change): Hazard[] {

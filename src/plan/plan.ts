@@ -30,7 +30,7 @@ export function buildPlan(result: DiffResult, ctx: PlanContext): PlanDocument {
     prune: ctx.prune,
     changes,
     unmanaged,
-    hazards: findHazards(changes),
+    hazards: findHazards(changes, ctx.live ?? new Map()),
     warnings: [...result.warnings],
     summary,
     fingerprint: fingerprintOf(changes),

@@ -6,7 +6,7 @@
 import { diagnostic, type Diagnostic } from '../model/diagnostics.js';
 import { namedKey } from '../model/keys.js';
 import type { LintLevel, LintSettings, TopologyTestCase } from '../model/spec-extras.js';
-import type { ArgValue, Desired, SourceLocation } from '../model/types.js';
+import type { ArgValue, Desired, SourceLocation, VhostOwnership } from '../model/types.js';
 import type { Origin, SpecModel } from './declarations.js';
 import { makeOrigin } from './declarations.js';
 import { q } from './describe.js';
@@ -39,17 +39,34 @@ export interface ConsumersDecl {
   readonly services: readonly string[];
 }
 
+export interface OwnershipDecl {
+  readonly vhost: string;
+  readonly prune?: boolean;
+  readonly ignore: readonly string[];
+  readonly at: SourceLocation;
+}
+
 /** What one file contributes beside resources. */
 export interface ExtrasDecls {
   readonly tests: TestDecl[];
   readonly lintRules: LintRuleDecl[];
   readonly consumers: ConsumersDecl[];
+  readonly ownership: OwnershipDecl[];
 }
 
 interface NativeExtras {
   readonly tests?: readonly Omit<TestDecl, 'origin'>[];
   readonly lint?: { readonly rules?: Readonly<Record<string, LintLevel>> };
-  readonly vhosts: Readonly<Record<string, { readonly queues?: Readonly<Record<string, { readonly consumers?: readonly string[] } | null>> } | null>>;
+  readonly vhosts: Readonly<
+    Record<
+      string,
+      {
+        readonly queues?: Readonly<Record<string, { readonly consumers?: readonly string[] } | null>>;
+        readonly prune?: boolean;
+        readonly ignore?: readonly string[];
+      } | null
+    >
+  >;
 }
 
 /** @param src a native document that passed the schema */
@@ -62,12 +79,21 @@ export function readNativeExtras(src: ParsedSource): ExtrasDecls {
     at: src.locateNearest(joinPointer('', 'lint', 'rules', code), 'key'),
   }));
   const consumers: ConsumersDecl[] = [];
+  const ownership: OwnershipDecl[] = [];
   for (const [vhost, v] of Object.entries(doc.vhosts)) {
+    if (v?.prune !== undefined || v?.ignore !== undefined) {
+      ownership.push({
+        vhost,
+        ...(v.prune !== undefined ? { prune: v.prune } : {}),
+        ignore: v.ignore ?? [],
+        at: src.locateNearest(joinPointer('', 'vhosts', vhost, v.prune !== undefined ? 'prune' : 'ignore'), 'key'),
+      });
+    }
     for (const [queue, body] of Object.entries(v?.queues ?? {})) {
       if (body?.consumers !== undefined) consumers.push({ vhost, queue, services: body.consumers });
     }
   }
-  return { tests, lintRules, consumers };
+  return { tests, lintRules, consumers, ownership };
 }
 
 /** Resolve the extras of every file against the merged spec and attach them to `desired`. */
@@ -104,6 +130,26 @@ export function attachExtras(desired: Desired, model: SpecModel, files: readonly
     consumers.set(namedKey('queue', c.vhost, c.queue), c.services);
   }
 
+  const ownership = new Map<string, VhostOwnership & { at?: SourceLocation }>();
+  for (const o of files.flatMap((f) => f.ownership ?? [])) {
+    const prior = ownership.get(o.vhost);
+    if (prior && o.prune !== undefined && prior.at && prior.prune !== o.prune) {
+      diagnostics.push(
+        diagnostic(
+          'VHOST_CONFLICT',
+          `vhost ${q(o.vhost)} sets prune: ${o.prune} here but prune: ${prior.prune} at ${prior.at.file}:${prior.at.line}:${prior.at.column}; set it in one file only`,
+          o.at,
+        ),
+      );
+    }
+    ownership.set(o.vhost, {
+      prune: o.prune ?? prior?.prune ?? false,
+      ignore: [...(prior?.ignore ?? []), ...o.ignore],
+      ...(o.prune !== undefined ? { at: o.at } : prior?.at ? { at: prior.at } : {}),
+    });
+  }
+  const owned = new Map<string, VhostOwnership>([...ownership].map(([v, o]) => [v, { prune: o.prune, ignore: o.ignore }]));
+
   const lint: LintSettings | undefined = rules.size > 0 ? { rules } : undefined;
   return {
     desired: {
@@ -111,6 +157,7 @@ export function attachExtras(desired: Desired, model: SpecModel, files: readonly
       ...(tests.length > 0 ? { tests } : {}),
       ...(lint ? { lint } : {}),
       ...(consumers.size > 0 ? { consumers } : {}),
+      ...(owned.size > 0 ? { ownership: owned } : {}),
     },
     diagnostics,
   };

@@ -65,6 +65,7 @@ describe('golden plans', () => {
       brokerVersion: observed.broker.version,
       vhosts: desired.vhosts,
       prune,
+      live: observed.resources,
     });
     expectGolden(join(dir, 'plan.txt'), renderPlanText(plan));
     expectGolden(join(dir, 'plan.json'), renderPlanJson(plan));

@@ -11,7 +11,7 @@ import { WarrenError, diagnostic, formatDiagnostic } from '../../model/diagnosti
 import { PLAN_FORMAT_VERSION, type PlanDocument } from '../../model/plan.js';
 import type { Desired, Resource } from '../../model/types.js';
 import { compareFingerprint } from '../../plan/fingerprint.js';
-import { ALLOW_BROADENED_PERMISSIONS, ALLOW_DATA_LOSS, ALLOW_MIGRATE, unallowedHazards } from '../../plan/hazards.js';
+import { ALLOW_BROADENED_PERMISSIONS, ALLOW_DESTRUCTIVE, ALLOW_DATA_LOSS, ALLOW_MIGRATE, unallowedHazards } from '../../plan/hazards.js';
 import { unappliedChanges } from '../../plan/verify.js';
 import { renderApplyJson, renderApplyText } from '../../render/apply-result.js';
 import { renderPlanText } from '../../render/plan-text.js';
@@ -28,6 +28,7 @@ interface ApplyOptions extends CommonOptions, SpecOptions {
   readonly allowDataLoss?: boolean;
   readonly migrate?: boolean;
   readonly allowBroadenedPermissions?: boolean;
+  readonly allowDestructive?: boolean;
   readonly concurrency?: string;
   readonly lockTimeout?: string;
 }
@@ -41,6 +42,7 @@ export function registerApply(program: Command, io: Io, setExit: (code: number) 
     .option('--prune', 'delete resources in the declared vhosts that the spec does not declare (queues only when empty)')
     .option('--allow-data-loss', 'allow deleting or replacing queues that hold messages or have consumers')
     .option('--migrate', 'replace queues by moving their messages to the new queue while publishers keep publishing (no loss, no duplicates)')
+    .option('--allow-destructive', 'allow changes that destroy state the spec does not manage: bindings dropped with a deleted or replaced exchange or queue, policies changed over queues holding messages')
     .option('--allow-broadened-permissions', 'allow changes that widen what an existing user may do (PERMISSION_BROADENED)')
     .option('--concurrency <n>', 'AMQP channels per vhost', String(DEFAULT_CONCURRENCY))
     .option('--lock-timeout <seconds>', 'how long to wait for another apply on the same broker to finish', '60');
@@ -182,6 +184,7 @@ async function execute(plan: PlanDocument, endpoints: Endpoints, opts: ApplyOpti
   try {
     result = await applyPlan(plan, endpoints, {
       allowDataLoss: opts.allowDataLoss === true,
+    allowDestructive: opts.allowDestructive === true,
       migrate: opts.migrate === true,
       concurrency: Math.max(1, Number.parseInt(opts.concurrency ?? String(DEFAULT_CONCURRENCY), 10) || DEFAULT_CONCURRENCY),
       ...(reporter ? { onEvent: reporter.onEvent } : {}),
@@ -233,6 +236,7 @@ function allowedFlags(opts: ApplyOptions): Set<string> {
     ...(opts.allowDataLoss ? [ALLOW_DATA_LOSS] : []),
     ...(opts.migrate ? [ALLOW_MIGRATE] : []),
     ...(opts.allowBroadenedPermissions ? [ALLOW_BROADENED_PERMISSIONS] : []),
+    ...(opts.allowDestructive ? [ALLOW_DESTRUCTIVE] : []),
   ]);
 }
 
