@@ -17,13 +17,17 @@
  */
 export function broadens(before: string, after: string): boolean {
   if (after === before || after === '') return false;
-  if (before === '' || after === '.*' || after === '^.*' || after === '^.*$') return true;
+  if (MATCHES_EVERYTHING.has(before)) return false; // nothing is wider than everything
+  if (before === '' || MATCHES_EVERYTHING.has(after)) return true;
   if (before.endsWith('\\') && !before.endsWith('\\\\')) return true;
   for (let at = after.indexOf(before); at !== -1; at = after.indexOf(before, at + 1)) {
     if (safeAffixes(after.slice(0, at), after.slice(at + before.length))) return false;
   }
   return true;
 }
+
+/** Patterns that match every name: any change from one of them narrows or keeps the grant. */
+const MATCHES_EVERYTHING: ReadonlySet<string> = new Set(['.*', '^.*', '^.*$', '.*$']);
 
 const STRUCTURAL = /[|()[\]{}]/;
 

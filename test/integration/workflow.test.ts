@@ -90,27 +90,65 @@ describe('the apply lock', () => {
 describe('drift', () => {
   it('reports changes made behind Warren’s back in every format, and exits 0 after apply', async () => {
     const v = await vhost('drift');
-    const file = spec(v, { a: { bind: [{ exchange: 'ex', routing_key: 'a' }] }, b: {} });
-    expect((await warren('apply', file, '--auto-approve')).code).toBe(0);
-    expect((await warren('drift', file)).code).toBe(0);
+    const user = `${v}-app`;
+    const file = specFile({
+      version: 1,
+      vhosts: {
+        [v]: {
+          exchanges: { ex: { type: 'topic' } },
+          queues: { a: { bind: [{ exchange: 'ex', routing_key: 'a' }] }, b: {} },
+          policies: { limits: { pattern: '^a$', 'apply-to': 'queues', priority: 1, definition: { 'max-length': 100 } } },
+          permissions: { [user]: { configure: '^a$', write: '^ex$', read: '^a$' } },
+        },
+      },
+    });
+    // the user exists, made by someone else; the spec manages its permissions in this vhost only
+    await mgmt('PUT', `/api/users/${enc(user)}`, { password_hash: '', tags: '' });
+    try {
+      expect((await warren('apply', file, '--auto-approve')).code).toBe(0);
+      expect((await warren('drift', file)).code).toBe(0);
 
-    await mgmt('DELETE', `/api/queues/${enc(v)}/b`);
-    await mgmt('POST', `/api/bindings/${enc(v)}/e/ex/q/a`, { routing_key: 'extra', arguments: {} });
-    const json = await warren('drift', file, '--format', 'json');
-    expect(json.code).toBe(2);
-    const report = JSON.parse(json.stdout) as { in_sync: boolean; missing: { name: string }[]; unmanaged: { name: string }[] };
-    expect(report.in_sync).toBe(false);
-    expect(report.missing.map((m) => m.name)).toEqual(['b']);
-    expect(report.unmanaged.map((m) => m.name)).toEqual(['ex -> a [extra]']);
-    for (const [format, marker] of [['text', 'b'], ['markdown', '```mermaid'], ['junit', '<testsuite']] as const) {
-      const r = await warren('drift', file, '--format', format);
-      expect(r.code, format).toBe(2);
-      expect(r.stdout, format).toContain(marker);
+      // behind Warren's back: a queue deleted, a binding added, a policy changed, a permission widened
+      await mgmt('DELETE', `/api/queues/${enc(v)}/b`);
+      await mgmt('POST', `/api/bindings/${enc(v)}/e/ex/q/a`, { routing_key: 'extra', arguments: {} });
+      await mgmt('PUT', `/api/policies/${enc(v)}/limits`, { pattern: '^a$', 'apply-to': 'queues', priority: 1, definition: { 'max-length': 5 } });
+      await mgmt('PUT', `/api/permissions/${enc(v)}/${enc(user)}`, { configure: '.*', write: '^ex$', read: '^a$' });
+      const json = await warren('drift', file, '--format', 'json');
+      expect(json.code).toBe(2);
+      const report = JSON.parse(json.stdout) as {
+        in_sync: boolean;
+        missing: { name: string }[];
+        changed: { kind: string; name: string; fields: { field: string; live?: unknown; declared?: unknown }[] }[];
+        unmanaged: { name: string }[];
+      };
+      expect(report.in_sync).toBe(false);
+      expect(report.missing.map((m) => m.name)).toEqual(['b']);
+      expect(report.unmanaged.map((m) => m.name)).toEqual(['ex -> a [extra]']);
+      expect(report.changed.map((c) => `${c.kind} ${c.fields.map((f) => `${f.field}: ${JSON.stringify(f.live)} → ${JSON.stringify(f.declared)}`).join(', ')}`).sort()).toEqual([
+        'permission configure: ".*" → "^a$"',
+        'policy definition.max-length: 5 → 100',
+      ]);
+      await checkDriftFormats(file);
+      const fixed = await warren('apply', file, '--auto-approve', '--prune');
+      expect(fixed.code, fixed.stderr + fixed.stdout).toBe(0);
+      expect((await warren('drift', file)).code).toBe(0);
+    } finally {
+      await mgmt('DELETE', `/api/users/${enc(user)}`);
     }
-    expect((await warren('apply', file, '--auto-approve', '--prune')).code).toBe(0);
-    expect((await warren('drift', file)).code).toBe(0);
   });
 });
+
+async function checkDriftFormats(file: string): Promise<void> {
+  {
+    {
+      for (const [format, marker] of [['text', 'b'], ['markdown', '```mermaid'], ['junit', '<testsuite']] as const) {
+        const r = await warren('drift', file, '--format', format);
+        expect(r.code, format).toBe(2);
+        expect(r.stdout, format).toContain(marker);
+      }
+    }
+  }
+}
 
 describe('export', () => {
   it('round-trips: export, then plan against the same broker, is empty', async () => {

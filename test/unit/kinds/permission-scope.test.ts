@@ -9,6 +9,8 @@ describe('PERMISSION_BROADENED rule', () => {
     ['app', '^app', 'anchored'],
     ['app', 'my-app-q', 'both sides added'],
     ['.*', '^app\\..*', 'prefix before .*'],
+    ['.*', '^a$', 'anything is narrower than everything'],
+    ['^.*$', 'x|y', 'alternatives are narrower than everything'],
   ])('%s → %s is not broadening (%s)', (before, after) => {
     expect(broadens(before, after)).toBe(false);
   });
