@@ -30,16 +30,23 @@ import {
  */
 export const QUEUE_COLUMNS = 'name,vhost,durable,auto_delete,exclusive,arguments,type,messages,consumers';
 
+/**
+ * `sort=` (empty) skips the broker's sort by name, which nothing here needs (the
+ * plan orders its own output): at 10k queues and bindings the two listings took
+ * 30-50% less time with it, and bindings `columns` trims a tenth of the bytes.
+ */
 export function queuesPath(vhost: string): string {
-  return `/api/queues/${seg(vhost)}?disable_stats=true&enable_queue_totals=true&columns=${QUEUE_COLUMNS}`;
+  return `/api/queues/${seg(vhost)}?disable_stats=true&enable_queue_totals=true&sort=&columns=${QUEUE_COLUMNS}`;
 }
 
 export function exchangesPath(vhost: string): string {
   return `/api/exchanges/${seg(vhost)}?disable_stats=true`;
 }
 
+export const BINDING_COLUMNS = 'source,destination,destination_type,routing_key,arguments,properties_key';
+
 export function bindingsPath(vhost: string): string {
-  return `/api/bindings/${seg(vhost)}`;
+  return `/api/bindings/${seg(vhost)}?sort=&columns=${BINDING_COLUMNS}`;
 }
 
 /** Names of every vhost on the broker (for `warren export` without --vhost). */
