@@ -23,6 +23,8 @@ export interface AmqpTarget {
 }
 
 const DEFAULT_HEARTBEAT_S = 30;
+/** How long closing a connection may take before Warren drops the socket. */
+const CLOSE_TIMEOUT_MS = 5_000;
 
 /**
  * The AMQP URL re-pointed at `vhost` (`/` → `%2F`), credentials kept. Query
@@ -167,14 +169,28 @@ export class VhostConnection {
     );
   }
 
-  /** Closes every channel and the connection; never throws. */
+  /** Closes every channel and the connection; never throws, never hangs. */
   async close(): Promise<void> {
     if (this.opening) await this.opening.catch(() => undefined);
     const model = this.model;
     if (!model || this.closed) return;
-    await Promise.all([...this.channels].map((ch) => ch.close().catch(() => undefined)));
-    await model.close().catch(() => undefined);
+    // amqplib never settles a channel close that is in flight when the socket
+    // dies (it waits for a CloseOk that cannot come): found by the fault tests,
+    // where a cut during the apply hung the lock's release. Stop waiting when
+    // the connection closes, or after CLOSE_TIMEOUT_MS, and drop the socket.
+    let timer: NodeJS.Timeout | undefined;
+    const gone = new Promise<void>((resolve) => {
+      model.once('close', () => resolve());
+      timer = setTimeout(resolve, CLOSE_TIMEOUT_MS);
+    });
+    const orderly = (async (): Promise<void> => {
+      await Promise.all([...this.channels].map((ch) => ch.close().catch(() => undefined)));
+      await model.close().catch(() => undefined);
+    })();
+    await Promise.race([orderly, gone]);
+    clearTimeout(timer);
     this.closed = true;
+    (model as unknown as { connection?: { stream?: { destroy?: () => void } } }).connection?.stream?.destroy?.();
   }
 }
 
