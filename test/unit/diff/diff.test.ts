@@ -108,15 +108,20 @@ describe('diff', () => {
       const live = rs.map((r) => (r.kind === 'queue' && Number(r.name.slice(1)) % 10 === 0 ? { ...r, arguments: { 'x-max-length': 1 } } : r));
       return [{ ...desired(), resources: new Map(rs.map((r) => [resourceKey(r), r])) }, { ...observed(), resources: new Map(live.map((r) => [resourceKey(r), r])) }];
     };
+    // The fastest of several runs: the machine is shared, and a slow run says nothing about the algorithm.
     const time = (n: number): number => {
       const [d, o] = build(n);
       diff(d, o, { prune: true }); // warm up
-      const t = performance.now();
-      for (let i = 0; i < 3; i++) diff(d, o, { prune: true });
-      return performance.now() - t;
+      let best = Infinity;
+      for (let i = 0; i < 7; i++) {
+        const t = performance.now();
+        diff(d, o, { prune: true });
+        best = Math.min(best, performance.now() - t);
+      }
+      return best;
     };
-    const small = time(20_000);
-    const large = time(40_000);
+    const small = time(10_000);
+    const large = time(20_000);
     expect(large / small).toBeLessThan(4);
-  });
+  }, 60_000);
 });
