@@ -2,6 +2,7 @@
 # Private RabbitMQ node for Warren's integration tests.
 #
 # Usage: scripts/broker.sh {start|stop|restart|status|env|url|logs|reset}
+#        scripts/broker.sh {cluster-start|cluster-stop|cluster-env|cluster-stop-node N|cluster-start-node N|cluster-reset}
 #
 #   start    install rabbitmq-server if missing (root + apt only), start a
 #            private node bound to 127.0.0.1 and wait until the management API
@@ -14,6 +15,17 @@
 #   url      print the management URL only (amqp-url: the AMQP URL).
 #   logs     print the tail of the node's log file.
 #   reset    stop the node and delete all of its state (.broker/).
+#
+#   cluster-start   a 3-node cluster on loopback: warren-c1..3@localhost, AMQP
+#                   56731-56733, management 15691-15693, distribution
+#                   25691-25693, state under .broker/cluster/cN (one shared
+#                   Erlang cookie); c2 and c3 `join_cluster` c1. Idempotent:
+#                   starts the nodes that are down, joins those not joined.
+#                   Prints WARREN_CLUSTER_MANAGEMENT_URLS / _AMQP_URLS (comma lists).
+#   cluster-stop    stop the three nodes (their state is kept).
+#   cluster-stop-node N / cluster-start-node N   one node (1-3), for failover tests.
+#   cluster-env     print the cluster's URL lists.
+#   cluster-reset   stop the cluster and delete .broker/cluster/.
 #
 # Everything (data, logs, config, Erlang cookie) lives under $REPO/.broker/.
 # Environment overrides:
@@ -53,7 +65,7 @@ die() { log "ERROR: $*"; exit 1; }
 # private: its own HOME (=> own .erlang.cookie), own dirs, own ports, own name,
 # and no system-wide rabbitmq-env.conf / advanced.config leaking in.
 rmq_env() {
-  export HOME="$BROKER_DIR/home"
+  export HOME="${WARREN_BROKER_HOME:-$BROKER_DIR/home}" # the cluster shares one (one cookie)
   export RABBITMQ_NODENAME="$NODE_NAME"
   export RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
   export RABBITMQ_NODE_PORT="$AMQP_PORT"
@@ -296,7 +308,96 @@ cmd_status() {
   return 3
 }
 
+# --- the 3-node cluster ---------------------------------------------------------
+CLUSTER_BASE="${WARREN_CLUSTER_DIR:-$BROKER_DIR/cluster}"
+CLUSTER_SIZE=3
+
+# Point the globals above at cluster node $1 (1..3).
+cluster_node() {
+  local i=$1
+  [[ "$i" =~ ^[1-3]$ ]] || die "cluster node must be 1, 2 or 3 (got '$i')"
+  NODE_NAME="warren-c${i}@localhost"
+  AMQP_PORT=$((56730 + i))
+  MGMT_PORT=$((15690 + i))
+  DIST_PORT=$((25690 + i))
+  BROKER_DIR="$CLUSTER_BASE/c${i}"
+  LOG_DIR="$BROKER_DIR/log"
+  CONSOLE_LOG="$LOG_DIR/console.log"
+  NODE_LOG="$LOG_DIR/${NODE_NAME}.log"
+  MGMT_URL="http://guest:guest@127.0.0.1:${MGMT_PORT}"
+  AMQP_URL="amqp://guest:guest@127.0.0.1:${AMQP_PORT}"
+  export WARREN_BROKER_HOME="$CLUSTER_BASE/home"
+  mkdir -p "$WARREN_BROKER_HOME" && chmod 700 "$WARREN_BROKER_HOME"
+}
+
+cluster_env() {
+  local i m=() a=()
+  for ((i = 1; i <= CLUSTER_SIZE; i++)); do
+    m+=("http://guest:guest@127.0.0.1:$((15690 + i))")
+    a+=("amqp://guest:guest@127.0.0.1:$((56730 + i))")
+  done
+  local IFS=,
+  printf 'export WARREN_CLUSTER_MANAGEMENT_URLS=%s\n' "${m[*]}"
+  printf 'export WARREN_CLUSTER_AMQP_URLS=%s\n' "${a[*]}"
+}
+
+# Start node $1 in a subshell (its own globals); output goes to stderr.
+cluster_start_node() { (cluster_node "$1" && cmd_start >/dev/null); }
+cluster_stop_node() { (cluster_node "$1" && cmd_stop); }
+
+# Join node $1 to c1 unless it already is in c1's cluster.
+cluster_join() {
+  (
+    cluster_node "$1"
+    rmq_env
+    local seed="warren-c1@localhost"
+    if ctl cluster_status --formatter json 2>/dev/null | grep -q "\"$seed\""; then
+      log "$NODE_NAME already in the cluster of $seed"
+      exit 0
+    fi
+    log "joining $NODE_NAME to $seed ..."
+    ctl stop_app >/dev/null
+    ctl join_cluster "$seed" >/dev/null || { ctl start_app >/dev/null; die "join_cluster $seed failed for $NODE_NAME"; }
+    ctl start_app >/dev/null 2>&1 # it logs harmless errors about the node it just left
+    ctl await_startup --timeout "$START_TIMEOUT" >/dev/null
+    wait_mgmt || die "management API of $NODE_NAME did not answer after joining"
+  )
+}
+
+cmd_cluster_start() {
+  local t0=$SECONDS i pids=() rc=0
+  ensure_installed
+  # The nodes boot in parallel (the slow part), then join one by one.
+  for ((i = 1; i <= CLUSTER_SIZE; i++)); do
+    cluster_start_node "$i" &
+    pids+=($!)
+  done
+  for i in "${pids[@]}"; do wait "$i" || rc=$?; done
+  ((rc == 0)) || die "a cluster node did not start (see .broker/cluster/cN/log)"
+  for ((i = 2; i <= CLUSTER_SIZE; i++)); do cluster_join "$i"; done
+  log "cluster ready in $((SECONDS - t0))s"
+  cluster_env
+}
+
+cmd_cluster_stop() {
+  local i
+  for ((i = CLUSTER_SIZE; i >= 1; i--)); do cluster_stop_node "$i"; done
+}
+
 case "${1:-}" in
+  cluster-start) cmd_cluster_start ;;
+  cluster-stop) cmd_cluster_stop ;;
+  cluster-env) cluster_env ;;
+  cluster-stop-node) cluster_stop_node "${2:-}" ;;
+  cluster-start-node)
+    cluster_start_node "${2:-}"
+    cluster_env
+    ;;
+  cluster-reset)
+    cmd_cluster_stop
+    rm -rf "$CLUSTER_BASE"
+    log "removed $CLUSTER_BASE"
+    ;;
   start) cmd_start ;;
   stop) cmd_stop ;;
   restart) cmd_stop && cmd_start ;;
@@ -311,7 +412,7 @@ case "${1:-}" in
     log "removed $BROKER_DIR"
     ;;
   *)
-    echo "usage: $0 {start|stop|restart|status|env|url|amqp-url|logs|reset}" >&2
+    echo "usage: $0 {start|stop|restart|status|env|url|amqp-url|logs|reset|cluster-start|cluster-stop|cluster-env|cluster-stop-node N|cluster-start-node N|cluster-reset}" >&2
     exit 64
     ;;
 esac
