@@ -153,11 +153,11 @@ async function runWorkload(size) {
       const spec1 = join(tmp, `${tag}-1pct.json`);
       writeFileSync(spec1, JSON.stringify(warrenSpec(changed, v)));
       const conc = opts.concurrency ? ['--concurrency', opts.concurrency] : [];
-      const forward = (text) => process.stderr.write(text.replace(/^/gm, '    '));
+      const forward = (text) => process.stderr.write(text.replace(/^(?=.)/gm, '    '));
 
       await step('warren_apply', 'warren apply, from empty', async () => {
         const r = await warren(['apply', spec, '--auto-approve', ...conc], endpoints, { forward });
-        return { ms: r.applied_ms ?? r.ms, with_verify_ms: r.ms, output_bytes: r.out_bytes };
+        return { ms: r.applied_ms ?? r.ms, with_verify_ms: r.ms, until_plan_printed_ms: r.planned_ms, output_bytes: r.out_bytes };
       });
       // The no-change plan and the bulk read it is compared with, interleaved: right after a
       // large apply the broker is busy for a while, and whichever ran first would pay for it.

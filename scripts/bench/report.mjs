@@ -78,6 +78,7 @@ export function renderWorkload(w, report) {
   };
   const vs = (num, den) => (f[num] && !f[num].error && den && !den.error ? `${ratio(f[num].ms / den.ms)}×` : '');
   const head = (label) => rows.push([label, '', '', '']);
+  const vs2 = (ms, den) => (den && !den.error ? `${ratio(ms / den.ms)}×` : '');
 
   head('Writes, from empty');
   row('  (a) one POST /api/definitions/{vhost}', f.a_definitions_post, vs('warren_apply', f.a_definitions_post));
@@ -85,6 +86,10 @@ export function renderWorkload(w, report) {
   row('  (c) amqplib, 32 channels, pipelined', f.c_amqp_32_channels, vs('warren_apply', f.c_amqp_32_channels));
   row('  (d) HTTP, one call per resource', f.d_http_per_resource, vs('warren_apply', f.d_http_per_resource));
   row('  Warren apply (load, read, plan, apply)', f.warren_apply);
+  if (f.warren_apply?.until_plan_printed_ms !== undefined) {
+    rows.push(['    of which: until the plan is printed', ` ${s(f.warren_apply.until_plan_printed_ms)}`, '', '  (load spec, lock, read, diff, plan, render)']);
+    rows.push(['    of which: the steps', ` ${s(f.warren_apply.ms - f.warren_apply.until_plan_printed_ms)}`, vs2(f.warren_apply.ms - f.warren_apply.until_plan_printed_ms, f.c_amqp_32_channels), '  (÷ (c))']);
+  }
   if (f.warren_apply && !f.warren_apply.error) rows.push(['    + its verifying re-plan (CLI total)', ` ${s(f.warren_apply.with_verify_ms)}`, '', '']);
   head('Reads');
   row('  one GET /api/definitions/{vhost}', f.read_definitions, vs('warren_plan', f.read_definitions));

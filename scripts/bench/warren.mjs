@@ -38,7 +38,9 @@ export async function warren(args, endpoints, { forward } = {}) {
     throw new Error(`warren ${args.join(' ')} exited ${code}:\n${stderr.slice(-2000)}${out.slice(-2000)}`);
   }
   const result = writes.findLast((w) => /^Apply (complete|failed)/m.test(w.text));
-  return { ms, applied_ms: result?.at, out_bytes: writes.reduce((n, w) => n + w.text.length, 0), stderr };
+  // apply prints the plan just before it starts the steps: load, lock, read, diff, plan and render are done
+  const planned = writes.find((w) => /^Plan for /m.test(w.text));
+  return { ms, applied_ms: result?.at, planned_ms: planned?.at, out_bytes: writes.reduce((n, w) => n + w.text.length, 0), stderr };
 }
 
 /** `node bin/warren --version`: Node start-up plus loading Warren's modules, median of 3. */

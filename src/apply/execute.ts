@@ -185,7 +185,8 @@ export async function applyPlan(plan: PlanDocument, endpoints: ApplyEndpoints, o
         byVhost.set(lane, list);
       }
       const workers: Promise<void>[] = [];
-      for (const [vhost, queue] of byVhost) {
+      for (const [vhost, list] of byVhost) {
+        const queue = spreadBySource(list);
         const n = Math.min(concurrency, queue.length);
         for (let i = 0; i < n; i++) workers.push(worker(queue, vhost));
       }
@@ -208,6 +209,37 @@ export async function applyPlan(plan: PlanDocument, endpoints: ApplyEndpoints, o
     await Promise.all([...connections.values()].map((c) => c.close()));
     await http.close().catch(() => undefined);
   }
+}
+
+/**
+ * The order in which a lane runs a phase's steps (they are independent):
+ * bindings round-robin over their source exchanges. In plan order, the
+ * bindings of one exchange come together, and the broker serializes
+ * concurrent binds on one exchange: the bind phase of a 2,000-binding apply
+ * over 32 channels took 20-25% longer than the same binds in queue order.
+ */
+export function spreadBySource<T extends readonly [number, PlannedChange]>(items: readonly T[]): T[] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const r = item[1].after ?? item[1].before;
+    const source = r?.kind === 'binding' ? r.source : '';
+    const g = groups.get(source);
+    if (g) g.push(item);
+    else groups.set(source, [item]);
+  }
+  if (groups.size <= 1) return [...items];
+  const out: T[] = [];
+  // Exhausted groups drop out, so one large group among many small ones stays linear.
+  let active = [...groups.values()];
+  for (let i = 0; active.length > 0; i++) {
+    const next: T[][] = [];
+    for (const g of active) {
+      out.push(g[i] as T);
+      if (g.length > i + 1) next.push(g);
+    }
+    active = next;
+  }
+  return out;
 }
 
 /** True when the connection-close reason names this change (an unknown exchange type it declares). */
