@@ -69,7 +69,12 @@ describe('readLive', () => {
     expect(observed.broker.exchangeTypes).toEqual(expect.arrayContaining(['direct', 'fanout', 'headers', 'topic']));
     expect(observed.vhosts).toEqual([v]);
 
-    const byKind = (kind: Resource['kind']): Resource[] => [...observed.resources.values()].filter((r) => r.kind === kind);
+    // The broker lists in no particular order (Warren asks it not to sort): compare by key.
+    const byKind = (kind: Resource['kind']): Resource[] =>
+      [...observed.resources]
+        .filter(([, r]) => r.kind === kind)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([, r]) => r);
     expect(byKind('vhost')).toEqual([
       { kind: 'vhost', vhost: v, name: v, description: 'warren integration test', tags: [], default_queue_type: 'classic' },
     ]);
