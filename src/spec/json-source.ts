@@ -7,7 +7,7 @@
 import type { SourceLocation } from '../model/types.js';
 import type { Diagnostic } from '../model/diagnostics.js';
 import { diagnostic } from '../model/diagnostics.js';
-import type { ParsedSource } from './yaml-source.js';
+import { sourceOf, type ParsedSource } from './yaml-source.js';
 import { joinPointer, splitPointer } from './pointer.js';
 
 /** Where a value starts; for containers, where each child is. */
@@ -64,13 +64,7 @@ export function parseJsonSource(text: string, file: string): ParsedSource | unde
     return position(offset, pointer);
   };
 
-  return {
-    file,
-    value,
-    diagnostics,
-    locate: (pointer, at = 'value') => find(pointer, at, false),
-    locateNearest: (pointer, at = 'value') => find(pointer, at, true) as SourceLocation,
-  };
+  return sourceOf(file, value, diagnostics, find);
 }
 
 /** A child's place, as a linked list: the pointer string is only built for a duplicate key. */

@@ -80,6 +80,14 @@ export function parseSource(text: string, file: string): ParsedSource {
     return position(best?.range?.[0] ?? 0, pointer);
   };
 
+  return sourceOf(file, value, diagnostics, find);
+}
+
+/** Where a pointer is: `nearest` falls back to the closest existing ancestor instead of undefined. */
+export type Finder = (pointer: string, at: 'key' | 'value', nearest: boolean) => SourceLocation | undefined;
+
+/** A ParsedSource over any finder (the YAML document's, or the fast JSON scan's). */
+export function sourceOf(file: string, value: unknown, diagnostics: Diagnostic[], find: Finder): ParsedSource {
   return {
     file,
     value,
