@@ -2,6 +2,8 @@
 export { loadSpec, DEFAULT_SPEC_FILE, SPEC_EXTENSIONS } from './load-files.js';
 export type { LoadOptions } from './load-files.js';
 export { loadSpecTexts, parseSpecText } from './load-texts.js';
+export { decodeSpecBytes } from './decode-utf8.js';
+export type { Decoded } from './decode-utf8.js';
 export type { LoadResult, SpecText } from './load-texts.js';
 export { checkAgainstBroker } from './broker-check.js';
 export { topologySchema } from './schema-check.js';

@@ -6,6 +6,7 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import type { Diagnostic } from '../model/diagnostics.js';
 import { diagnostic } from '../model/diagnostics.js';
+import { decodeSpecBytes } from './decode-utf8.js';
 import type { LoadResult, SpecText } from './load-texts.js';
 import { loadSpecTexts } from './load-texts.js';
 
@@ -27,7 +28,8 @@ export const SPEC_EXTENSIONS: readonly string[] = ['.yaml', '.yml', '.json'];
  * Load a spec from files (`.yaml`, `.yml`, `.json`) and directories (every
  * such file inside, recursively, in sorted order; hidden entries and
  * `node_modules` skipped). No paths means `topology.yaml`. Diagnostics name
- * files as given (directory entries as `dir/entry`). Never throws on bad input.
+ * files as given (directory entries as `dir/entry`). Files must be UTF-8
+ * (`INVALID_UTF8` at the first bad byte otherwise). Never throws on bad input.
  */
 export async function loadSpec(paths: readonly string[], options: LoadOptions = {}): Promise<LoadResult> {
   const cwd = options.cwd ?? '.';
@@ -36,11 +38,16 @@ export async function loadSpec(paths: readonly string[], options: LoadOptions = 
   const seen = new Set<string>();
   const overlayPaths = options.overlays ?? [];
   const read = async (file: string, into: SpecText[]): Promise<void> => {
+    let bytes: Buffer;
     try {
-      into.push({ file, text: stripBom(await readFile(resolve(cwd, file), 'utf8')) });
+      bytes = await readFile(resolve(cwd, file));
     } catch (err) {
       diagnostics.push(diagnostic('FILE_UNREADABLE', `cannot read ${file}: ${reason(err)}`, { file, line: 1, column: 1, path: '' }));
+      return;
     }
+    const decoded = decodeSpecBytes(bytes, file);
+    if (decoded.ok) into.push({ file, text: stripBom(decoded.text) });
+    else diagnostics.push(decoded.diagnostic);
   };
   const defaults = overlayPaths.length > 0 ? [] : [DEFAULT_SPEC_FILE];
   for (const given of paths.length > 0 ? paths : defaults) {

@@ -4,12 +4,14 @@
  * level (wrong types, huge and odd numbers, deep nesting, names with control
  * characters, lone surrogates, very long names), written back as YAML or JSON;
  * plus fixed hostile inputs (alias bombs, anchors and merge keys, invalid
- * UTF-8, a 10 MB file, 100k-deep nesting).
+ * UTF-8, a 10 MB file, 100k-deep nesting); and specs on disk with invalid
+ * UTF-8 bytes spliced in, which must be refused at the first bad byte.
  *
  * Every case must end in success or in errors that each say where
  * (file, line, column), never a throw or a stack trace, and within a bounded
- * time. 150 random cases in CI, 1,500 with WARREN_DEEP=1
- * (WARREN_FUZZ_RUNS overrides); replay a failure with WARREN_FUZZ_SEED.
+ * time; invalid UTF-8 ends in exactly one INVALID_UTF8 error, never in
+ * success. 150 random cases in CI, 1,500 with WARREN_DEEP=1 (WARREN_FUZZ_RUNS
+ * overrides); replay a failure with WARREN_FUZZ_SEED.
  */
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -212,6 +214,32 @@ describe('spec loader fuzzing', () => {
     expect(ok + failed).toBeGreaterThanOrEqual(RUNS);
   });
 
+  it(`refuses every spec with invalid UTF-8 bytes, at the first bad byte, over ${Math.ceil(RUNS / 5)} files`, { timeout: 60_000 + RUNS * 100 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'warren-fuzz-utf8-'));
+    const invalid = fc.constantFrom([0x80], [0xbf], [0xc0, 0xaf], [0xc3, 0x28], [0xe0, 0x80, 0x80], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xf8], [0xfe], [0xff], [0xe2, 0x82], [0xe9]);
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.record({ seed: fc.nat(seeds.length - 1), at: fc.nat(), bad: invalid, more: fc.array(fc.tuple(fc.nat(), invalid), { maxLength: 2 }) }), async ({ seed, at, bad, more }) => {
+        const good = Buffer.from((seeds[seed] as { text: string }).text, 'utf8');
+        // cut on a character boundary, so that the inserted bytes are the first bad ones
+        let cut = at % (good.length + 1);
+        while (cut < good.length && ((good[cut] as number) & 0xc0) === 0x80) cut++;
+        const tail = [...good.subarray(cut)];
+        for (const [pos, bytes] of more) tail.splice(pos % (tail.length + 1), 0, ...bytes);
+        const file = join(dir, `f${n++}.yaml`);
+        writeFileSync(file, Buffer.concat([good.subarray(0, cut), Buffer.from(bad), Buffer.from(tail)]));
+        const r = await loadSpec([file]);
+        assertLocated(r.diagnostics, file);
+        const prefix = good.subarray(0, cut).toString('utf8');
+        const line = prefix.split('\n').length;
+        const column = prefix.length - prefix.lastIndexOf('\n');
+        expect(r.desired).toBeNull();
+        expect(r.diagnostics.map((d) => [d.code, d.line, d.column])).toEqual([['INVALID_UTF8', line, column]]);
+      }),
+      { numRuns: Math.ceil(RUNS / 5), ...(SEED === undefined ? {} : { seed: SEED }) },
+    );
+  });
+
   it('stops alias bombs (billion laughs) fast, with a located error', () => {
     const lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
     for (let i = 1; i < 10; i++) {
@@ -245,6 +273,9 @@ describe('spec loader fuzzing', () => {
     writeFileSync(bad, Buffer.concat([Buffer.from('version: 1\nvhosts:\n  "'), Buffer.from([0xc3, 0x28, 0xff, 0xfe, 0xed, 0xa0, 0x80]), Buffer.from('":\n    queues: { q: {} }\n')]));
     const r1 = await loadSpec([bad]);
     assertLocated(r1.diagnostics, 'bad-utf8.yaml');
+    // refused at the first bad byte, not decoded into a vhost named "\uFFFD(\uFFFD..."
+    expect(r1.desired).toBeNull();
+    expect(r1.diagnostics.map((d) => [d.code, d.file, d.line, d.column])).toEqual([['INVALID_UTF8', bad, 3, 4]]);
 
     // 10 MB of one long comment line, and of one long value: fast in CI
     const longValue = join(dir, 'long-value.yaml');

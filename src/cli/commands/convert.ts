@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { definitionsToNative, nativeToDefinitions } from '../../export/convert.js';
 import { WarrenError, diagnostic } from '../../model/diagnostics.js';
+import { decodeSpecBytes } from '../../spec/index.js';
 import { EXIT, printDiagnostics, type Io } from '../context.js';
 import { resolve } from 'node:path';
 
@@ -19,12 +20,15 @@ export function registerConvert(program: Command, io: Io, setExit: (code: number
     .option('-o, --out <file>', 'write to this file instead of standard output')
     .addHelpText('after', '\nExit status: 0 converted, 1 error.')
     .action(async (file: string, opts: ConvertOptions) => {
-      let text: string;
+      let bytes: Buffer;
       try {
-        text = await readFile(resolve(io.cwd, file), 'utf8');
+        bytes = await readFile(resolve(io.cwd, file));
       } catch (e) {
         throw new WarrenError(diagnostic('FILE_NOT_FOUND', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`));
       }
+      const decoded = decodeSpecBytes(bytes, file);
+      if (!decoded.ok) throw new WarrenError(decoded.diagnostic);
+      const text = decoded.text;
       const to = opts.to ?? (looksLikeDefinitions(text) ? 'native' : 'definitions');
       const result = to === 'native' ? definitionsToNative(text, file) : nativeToDefinitions(text, file);
       printDiagnostics(io, result.diagnostics);
