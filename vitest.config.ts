@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects so that the RabbitMQ broker (test/setup/broker.ts) is only
-// started when integration tests are actually selected: `vitest run test/unit`
+// Projects, so that the RabbitMQ broker (test/setup/broker.ts) is only
+// started when integration tests are actually selected (and the cluster's
+// nodes only when cluster.test.ts is): `vitest run test/unit`
 // never touches (or installs) RabbitMQ, `vitest run` / `vitest run
 // test/integration` start it (idempotent, ~0.3s when already running).
 export default defineConfig({
@@ -22,10 +23,24 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          exclude: ['**/node_modules/**', 'test/integration/cluster.test.ts'],
           globalSetup: ['test/setup/broker.ts'],
           // Each test works in its own fresh vhost, so files may run in parallel.
           testTimeout: 60_000,
           hookTimeout: 180_000,
+        },
+      },
+      {
+        // A 3-node cluster of its own (scripts/broker.sh cluster-start, in the
+        // file's beforeAll), booted after every other file has finished: on
+        // two cores, three more nodes starting would slow the other tests.
+        extends: true,
+        test: {
+          name: 'cluster',
+          include: ['test/integration/cluster.test.ts'],
+          sequence: { groupOrder: 1 },
+          testTimeout: 120_000,
+          hookTimeout: 240_000,
         },
       },
     ],

@@ -26,6 +26,8 @@
 #   cluster-stop-node N / cluster-start-node N   one node (1-3), for failover tests.
 #   cluster-env     print the cluster's URL lists.
 #   cluster-reset   stop the cluster and delete .broker/cluster/.
+#   (WARREN_CLUSTER_NODE_PREFIX renames the nodes, WARREN_CLUSTER_PORT_SHIFT
+#   adds to all their ports: for a second checkout on the same machine.)
 #
 # Everything (data, logs, config, Erlang cookie) lives under $REPO/.broker/.
 # Environment overrides:
@@ -78,7 +80,9 @@ rmq_env() {
   export RABBITMQ_ENABLED_PLUGINS_FILE="$BROKER_DIR/enabled_plugins"
   export RABBITMQ_PID_FILE="$BROKER_DIR/rabbitmq.pid"
   # Erlang distribution listener on loopback only (default is all interfaces).
-  export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
+  # No scheduler busy-waiting: on a small shared CI machine, idle nodes (up to
+  # four here) must not spin the cores the tests need.
+  export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1} +sbwt none +sbwtdcpu none +sbwtdio none"
   # Short names: node@localhost. Make sure a long-name setting does not leak in.
   unset RABBITMQ_USE_LONGNAME || true
   # The CLI tools (rabbitmqctl & co) are Erlang nodes too; keep them off the
@@ -190,13 +194,24 @@ collect_statistics_interval = 1000
 log.file.level = info
 log.console = false
 EOF
+  if [[ -n "${CLUSTER_SEED:-}" ]]; then
+    # Join the seed while booting (no stop_app / join_cluster / start_app
+    # cycle afterwards); wait up to a minute for the seed to be up.
+    cat >>"$BROKER_DIR/rabbitmq.conf" <<EOF
+cluster_formation.peer_discovery_backend = classic_config
+cluster_formation.classic_config.nodes.1 = ${CLUSTER_SEED}
+cluster_formation.discovery_retry_limit = 120
+cluster_formation.discovery_retry_interval = 500
+EOF
+  fi
   : >"$BROKER_DIR/rabbitmq-env.conf" # empty on purpose: ignore /etc/rabbitmq/rabbitmq-env.conf
 
   # Enable management plus the plugins later features need, when available.
   local plugins_dir wanted=() p
   plugins_dir="$(ls -d /usr/lib/rabbitmq/lib/rabbitmq_server-*/plugins 2>/dev/null | sort -V | tail -n 1 || true)"
-  for p in rabbitmq_management rabbitmq_shovel rabbitmq_shovel_management \
-    rabbitmq_federation rabbitmq_federation_management rabbitmq_consistent_hash_exchange; do
+  # (The cluster's nodes boot with management alone: faster, and all they need.)
+  for p in ${PLUGINS:-rabbitmq_management rabbitmq_shovel rabbitmq_shovel_management \
+    rabbitmq_federation rabbitmq_federation_management rabbitmq_consistent_hash_exchange}; do
     if [[ -z "$plugins_dir" ]] || compgen -G "$plugins_dir/${p}-*" >/dev/null; then
       wanted+=("$p")
     else
@@ -259,13 +274,15 @@ cmd_start() {
     SERVER_PID=$!
     echo "$SERVER_PID" >"$BROKER_DIR/server-wrapper.pid"
 
-    # Wait until the Erlang node is reachable (await_startup fails right away
-    # while the node is not yet registered with epmd).
+    # Wait until the management listener accepts connections. A bash
+    # /dev/tcp probe costs nothing, whereas every rabbitmq-diagnostics call
+    # boots an Erlang VM (~0.7 s of CPU): polling with it slowed three
+    # nodes booting side by side on two cores by a third.
     local deadline=$((SECONDS + START_TIMEOUT))
-    until node_running; do
+    until (exec 3<>"/dev/tcp/127.0.0.1/$MGMT_PORT") 2>/dev/null; do
       kill -0 "$SERVER_PID" 2>/dev/null || fail_start "rabbitmq-server exited during startup"
       ((SECONDS < deadline)) || fail_start "node did not come up within ${START_TIMEOUT}s"
-      sleep 1
+      sleep 0.3
     done
   fi
 
@@ -311,15 +328,18 @@ cmd_status() {
 # --- the 3-node cluster ---------------------------------------------------------
 CLUSTER_BASE="${WARREN_CLUSTER_DIR:-$BROKER_DIR/cluster}"
 CLUSTER_SIZE=3
+CLUSTER_PREFIX="${WARREN_CLUSTER_NODE_PREFIX:-warren-c}"
+CLUSTER_SHIFT="${WARREN_CLUSTER_PORT_SHIFT:-0}"
+cluster_port() { echo $(($1 + CLUSTER_SHIFT + $2)); } # base, node
 
 # Point the globals above at cluster node $1 (1..3).
 cluster_node() {
   local i=$1
   [[ "$i" =~ ^[1-3]$ ]] || die "cluster node must be 1, 2 or 3 (got '$i')"
-  NODE_NAME="warren-c${i}@localhost"
-  AMQP_PORT=$((56730 + i))
-  MGMT_PORT=$((15690 + i))
-  DIST_PORT=$((25690 + i))
+  NODE_NAME="${CLUSTER_PREFIX}${i}@localhost"
+  AMQP_PORT=$(cluster_port 56730 "$i")
+  MGMT_PORT=$(cluster_port 15690 "$i")
+  DIST_PORT=$(cluster_port 25690 "$i")
   BROKER_DIR="$CLUSTER_BASE/c${i}"
   LOG_DIR="$BROKER_DIR/log"
   CONSOLE_LOG="$LOG_DIR/console.log"
@@ -327,14 +347,17 @@ cluster_node() {
   MGMT_URL="http://guest:guest@127.0.0.1:${MGMT_PORT}"
   AMQP_URL="amqp://guest:guest@127.0.0.1:${AMQP_PORT}"
   export WARREN_BROKER_HOME="$CLUSTER_BASE/home"
+  CLUSTER_SEED=""
+  PLUGINS="rabbitmq_management"
+  ((i == 1)) || CLUSTER_SEED="${CLUSTER_PREFIX}1@localhost"
   mkdir -p "$WARREN_BROKER_HOME" && chmod 700 "$WARREN_BROKER_HOME"
 }
 
 cluster_env() {
   local i m=() a=()
   for ((i = 1; i <= CLUSTER_SIZE; i++)); do
-    m+=("http://guest:guest@127.0.0.1:$((15690 + i))")
-    a+=("amqp://guest:guest@127.0.0.1:$((56730 + i))")
+    m+=("http://guest:guest@127.0.0.1:$(cluster_port 15690 "$i")")
+    a+=("amqp://guest:guest@127.0.0.1:$(cluster_port 56730 "$i")")
   done
   local IFS=,
   printf 'export WARREN_CLUSTER_MANAGEMENT_URLS=%s\n' "${m[*]}"
@@ -350,7 +373,7 @@ cluster_join() {
   (
     cluster_node "$1"
     rmq_env
-    local seed="warren-c1@localhost"
+    local seed="${CLUSTER_PREFIX}1@localhost"
     if ctl cluster_status --formatter json 2>/dev/null | grep -q "\"$seed\""; then
       log "$NODE_NAME already in the cluster of $seed"
       exit 0

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { run } from '../../src/cli/main.js';
-import { testUrls } from './broker.js';
+import { testUrls, type TestUrls } from './broker.js';
 
 export interface CliResult {
   readonly code: number;
@@ -18,19 +18,23 @@ export interface CliResult {
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
 
-function brokerEnv(): Record<string, string> {
-  const urls = testUrls();
+function brokerEnv(urls: TestUrls = testUrls()): Record<string, string> {
   return { WARREN_MANAGEMENT_URL: urls.management, WARREN_AMQP_URL: urls.amqp, NO_COLOR: '1' };
 }
 
 /** `warren <args>` in this process, as a non-interactive user would run it. */
-export async function warren(...args: string[]): Promise<CliResult> {
+export function warren(...args: string[]): Promise<CliResult> {
+  return warrenAt(testUrls(), ...args);
+}
+
+/** `warren <args>` in this process, against the broker (or cluster) at `urls`. */
+export async function warrenAt(urls: TestUrls, ...args: string[]): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const code = await run(args, {
     out: (t) => void (stdout += t),
     err: (t) => void (stderr += t),
-    env: { ...process.env, ...brokerEnv() },
+    env: { ...process.env, ...brokerEnv(urls) },
     stdinIsTTY: false,
     stdoutIsTTY: false,
     cwd: repoRoot,
