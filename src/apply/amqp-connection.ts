@@ -8,7 +8,7 @@
 import { connect, type Channel, type ChannelModel, type Options } from 'amqplib';
 import { diagnostic, WarrenError } from '../model/diagnostics.js';
 import { describeNetworkError, errorCode } from '../live/http.js';
-import { FAILOVER_CONNECT_TIMEOUT_MS, splitUrls, type UnreachableEndpoint } from '../live/endpoints.js';
+import { FAILOVER_CONNECT_TIMEOUT_MS, noAnswerWithin, splitUrls, type UnreachableEndpoint } from '../live/endpoints.js';
 import { redactSecrets, redactUrl, safeDecode } from '../util/redact.js';
 import { parseAmqpError, type AmqpFailure } from './errors.js';
 
@@ -131,7 +131,7 @@ export class VhostConnection {
           if (failures.length === 0 || !first) throw error;
           throw new WarrenError(diagnostic(first.code, `${first.message}; before it: ${failures.join('; ')}`));
         }
-        const reason = redactSecrets(netReason(err), [target.password]);
+        const reason = redactSecrets(netReason(err, timeout), [target.password]);
         this.unreachable.push({ api: 'amqp', url: target.redactedUrl, reason });
         failures.push(`${target.redactedUrl} (${reason})`);
       }
@@ -194,9 +194,15 @@ export class VhostConnection {
   }
 }
 
-/** Plain words for a failed connect (amqplib's own timeout error carries no code). */
-function netReason(err: unknown): string {
+/**
+ * Plain words for a failed connect. amqplib's own timeout error carries no
+ * code; its `timeout` is an idle timeout on the socket that stays armed until
+ * the AMQP handshake is complete (lib/connect.js clears it in the open
+ * callback), so it fires both for a TCP connect that never completes and for
+ * a peer that accepts and then says nothing: "no answer" covers both.
+ */
+function netReason(err: unknown, timeoutMs: number): string {
   if (errorCode(err) !== undefined) return describeNetworkError(err);
   const message = err instanceof Error ? err.message : String(err);
-  return /ETIMEDOUT/.test(message) ? 'connect timed out' : message;
+  return /ETIMEDOUT/.test(message) ? noAnswerWithin(timeoutMs) : message;
 }

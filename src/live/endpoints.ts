@@ -14,6 +14,11 @@ import { redactUrl } from '../util/redact.js';
  */
 export const FAILOVER_CONNECT_TIMEOUT_MS = 2_500;
 
+/** The reason given for an endpoint that connected but did not answer in time: `no answer within 2.5 s`. */
+export function noAnswerWithin(ms: number): string {
+  return `no answer within ${ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`}`;
+}
+
 /**
  * `a,b , c` → `[a, b, c]`. A comma splits only where a new `scheme://`
  * starts, so a comma inside a password or a query stays part of its URL.
@@ -36,7 +41,7 @@ export interface UnreachableEndpoint {
   readonly api: 'management' | 'amqp';
   /** The URL, password masked */
   readonly url: string;
-  /** Plain words: `connection refused`, `connect timed out`, ... */
+  /** Plain words: `connection refused`, `connect timed out`, `no answer within 2.5 s`, ... */
   readonly reason: string;
 }
 

@@ -15,11 +15,18 @@
  *   does not connect within FAILOVER_CONNECT_TIMEOUT_MS is skipped for the
  *   next (any method: nothing was sent), and listed in `unreachable`. An
  *   idempotent request also moves on after a reset, a timeout or a 5xx.
+ * - With a list, each endpoint is probed once, on first use, while another
+ *   endpoint is left to fail over to: `GET /api/whoami` must get an answer
+ *   (any status) within the connect timeout, or the endpoint is skipped and
+ *   listed in `unreachable` ("no answer within 2.5 s"). So a node that accepts
+ *   connections and never answers costs seconds, while the requests
+ *   themselves keep the long timeout that big bulk reads need (headers of
+ *   `/api/queues` on 100k queues can take many seconds).
  */
 import { Pool } from 'undici';
 import { diagnostic, WarrenError, type Diagnostic } from '../model/diagnostics.js';
 import { redactSecrets, redactUrl, safeDecode } from '../util/redact.js';
-import { FAILOVER_CONNECT_TIMEOUT_MS, splitUrls, unreachableWarnings, type UnreachableEndpoint } from './endpoints.js';
+import { FAILOVER_CONNECT_TIMEOUT_MS, noAnswerWithin, splitUrls, unreachableWarnings, type UnreachableEndpoint } from './endpoints.js';
 
 /** Encodes one path segment (vhost `/` → `%2F`, queue `a b#c` → `a%20b%23c`). */
 export function seg(name: string): string {
@@ -33,7 +40,11 @@ export interface ManagementClientOptions {
   readonly connections?: number;
   /** Extra attempts for idempotent requests. Default 2. */
   readonly retries?: number;
-  /** Time to connect to one endpoint. Default FAILOVER_CONNECT_TIMEOUT_MS with several endpoints, else min(timeoutMs, 10 s). */
+  /**
+   * Time to connect to one endpoint, and for an endpoint of a list to answer
+   * its probe. Default FAILOVER_CONNECT_TIMEOUT_MS with several endpoints,
+   * else min(timeoutMs, 10 s).
+   */
   readonly connectTimeoutMs?: number;
 }
 
@@ -62,6 +73,11 @@ export class HttpError extends WarrenError {
 }
 
 const RETRYABLE_STATUS = new Set([500, 502, 503, 504]);
+/**
+ * The probe: the cheapest authenticated call of the API (the user and its
+ * tags, no broker-wide work, unlike /api/overview which counts every object).
+ */
+const PROBE_PATH = '/api/whoami';
 const BACKOFF_MS = [100, 400, 1000];
 
 interface Raw {
@@ -83,13 +99,18 @@ interface Endpoint {
 export class ManagementClient {
   /** The user the client authenticates as (on the first endpoint). */
   readonly user: string;
-  /** Endpoints that did not answer a connection attempt, in the order met. */
+  /** Endpoints that did not answer a connection attempt or their probe, in the order met. */
   readonly unreachable: UnreachableEndpoint[] = [];
   private readonly endpoints: readonly Endpoint[];
   /** The endpoint that last answered; requests start there. */
   private current = 0;
   private readonly timeoutMs: number;
   private readonly retries: number;
+  private readonly probeTimeoutMs: number;
+  /** Endpoints (by index) found unreachable, by a connect failure or their probe. */
+  private readonly down = new Set<number>();
+  /** The one probe per endpoint: resolves with the error to report when it did not answer. */
+  private readonly probes = new Map<number, Promise<Error | undefined>>();
 
   constructor(url: string, opts: ManagementClientOptions = {}) {
     this.timeoutMs = opts.timeoutMs ?? 60_000;
@@ -99,6 +120,7 @@ export class ManagementClient {
       throw new WarrenError(diagnostic('BAD_MANAGEMENT_URL', 'the management URL is empty; use e.g. http://user:password@localhost:15672'));
     }
     const connectTimeout = opts.connectTimeoutMs ?? (urls.length > 1 ? FAILOVER_CONNECT_TIMEOUT_MS : Math.min(this.timeoutMs, 10_000));
+    this.probeTimeoutMs = connectTimeout;
     this.endpoints = urls.map((one) => openEndpoint(one, { ...opts, timeoutMs: this.timeoutMs, connectTimeoutMs: connectTimeout }));
     this.user = (this.endpoints[0] as Endpoint).user;
   }
@@ -167,13 +189,18 @@ export class ManagementClient {
       for (let k = 0; k < n; k++) {
         const i = (first + k) % n;
         const ep = this.endpoint(i);
+        const silent = await this.probe(i);
+        if (silent) {
+          errors.set(i, silent);
+          continue;
+        }
         let raw: Raw;
         try {
           raw = await this.once(ep, method, path, body);
         } catch (err) {
           errors.set(i, err);
           const notSent = isConnectFailure(err);
-          if (notSent && n > 1) this.markUnreachable(ep, err);
+          if (notSent && n > 1) this.markUnreachable(i, describeNetworkError(err));
           // A POST that may have reached the broker is never sent twice.
           if (!idempotent && !notSent) throw this.unreachableError(method, path, errors);
           continue;
@@ -190,9 +217,48 @@ export class ManagementClient {
     throw this.unreachableError(method, path, errors);
   }
 
-  private markUnreachable(ep: Endpoint, err: unknown): void {
-    if (this.unreachable.some((u) => u.url === ep.redactedUrl)) return;
-    this.unreachable.push({ api: 'management', url: ep.redactedUrl, reason: describeNetworkError(err) });
+  private markUnreachable(i: number, reason: string): void {
+    this.down.add(i);
+    const url = this.endpoint(i).redactedUrl;
+    if (this.unreachable.some((u) => u.url === url)) return;
+    this.unreachable.push({ api: 'management', url, reason: this.redact(reason) });
+  }
+
+  /**
+   * Undefined when endpoint `i` may be used; else why not. The probe runs once
+   * per endpoint (concurrent first requests share it; an endpoint that failed
+   * it is not asked again by this client), and only while another endpoint is
+   * not known to be down: it picks where requests go, so a list whose every
+   * endpoint is silent still sends the request, with the full timeout, to the
+   * last one. Any status is an answer (a 401 or 500 is for the request itself
+   * to report).
+   */
+  private probe(i: number): Promise<Error | undefined> {
+    const known = this.probes.get(i);
+    if (known) return known;
+    const elsewhere = this.endpoints.some((_, j) => j !== i && !this.down.has(j));
+    if (!elsewhere) return Promise.resolve(undefined);
+    const ep = this.endpoint(i);
+    const probe = (async (): Promise<Error | undefined> => {
+      try {
+        const res = await ep.pool.request({
+          method: 'GET',
+          path: ep.basePath + PROBE_PATH,
+          headers: { authorization: ep.authorization, accept: 'application/json' },
+          headersTimeout: this.probeTimeoutMs,
+          bodyTimeout: this.probeTimeoutMs,
+        });
+        await res.body.dump().catch(() => undefined);
+        return undefined;
+      } catch (err) {
+        const code = errorCode(err);
+        const reason = code === 'UND_ERR_HEADERS_TIMEOUT' ? noAnswerWithin(this.probeTimeoutMs) : describeNetworkError(err);
+        this.markUnreachable(i, reason);
+        return new Error(reason);
+      }
+    })();
+    this.probes.set(i, probe);
+    return probe;
   }
 
   private async once(ep: Endpoint, method: Method, path: string, body: unknown): Promise<Raw> {

@@ -3,12 +3,16 @@
  * - a list of management / AMQP URLs whose first entries refuse, time out or
  *   hang: plan and apply go through the next one, fast, and warn
  *   (ENDPOINT_UNREACHABLE) naming the dead endpoint without its password;
+ * - an endpoint that accepts TCP connections and never says a byte, listed
+ *   first: plan and apply fail over in seconds (the management client probes
+ *   each endpoint of a list once; amqplib's socket timeout covers the AMQP
+ *   handshake), while a slow answer of a live endpoint is still waited for;
  * - a management API answering 500 or not answering: idempotent calls are
  *   retried, POST is not, and the final error names the endpoint and status.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ManagementClient } from '../../src/live/http.js';
 import { WarrenError } from '../../src/model/diagnostics.js';
@@ -84,8 +88,8 @@ describe('endpoint failover', () => {
     const took = Date.now() - t0;
     expect(r.code, r.stderr + r.stdout).toBe(0);
     expect(r.stderr).toContain(`AMQP endpoint amqp://guest:****@127.0.0.1:${hang.port}/`);
-    expect(r.stderr).toContain('connect timed out');
-    // a connect timeout of 2.5 s per connection (lock + apply), not a minute
+    expect(r.stderr).toContain('no answer within 2.5 s');
+    // amqplib's socket timeout covers the handshake: 2.5 s per connection (lock + apply), not a minute
     expect(took).toBeLessThan(15_000);
   });
 
@@ -118,6 +122,140 @@ describe('endpoint failover', () => {
     expect(r.stderr).not.toContain('s3cret');
   });
 });
+
+describe('an endpoint that accepts connections and never answers', () => {
+  it('the management client skips it after one probe of 2.5 s, lists it as unreachable, and never probes it again', async () => {
+    const v = await vhost('silent-mgmt');
+    const { management } = testUrls();
+    const silent = await silentServer();
+    const client = new ManagementClient(`${withUser(management, silent.port)},${management}`);
+    try {
+      const t0 = Date.now();
+      const vh = (await client.get(`/api/vhosts/${enc(v)}`)) as { name: string };
+      const took = Date.now() - t0;
+      expect(vh.name).toBe(v);
+      expect(took).toBeGreaterThanOrEqual(2_000);
+      expect(took).toBeLessThan(6_000);
+      expect(client.unreachable).toEqual([{ api: 'management', url: `http://guest:****@127.0.0.1:${silent.port}`, reason: 'no answer within 2.5 s' }]);
+      expect(client.warnings().map((w) => [w.code, w.severity])).toEqual([['ENDPOINT_UNREACHABLE', 'warning']]);
+      expect(client.warnings()[0]?.message).toContain('did not answer (no answer within 2.5 s)');
+      // concurrent and later requests go straight to the endpoint that answers
+      const t1 = Date.now();
+      await Promise.all([client.get('/api/overview'), client.get(`/api/queues/${enc(v)}`), client.get('/api/whoami')]);
+      expect(Date.now() - t1).toBeLessThan(2_000);
+      expect(silent.connections()).toBe(1);
+      expect(client.unreachable).toHaveLength(1);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('a slow answer is not cut short: the probe bounds only the first word, not the bulk reads', async () => {
+    // Answers the probe at once, and a bulk list only after 4 s (longer than the probe's 2.5 s), like /api/queues on 100k queues.
+    const slow = await fakeManagement((req, res) => {
+      const answer = (): void => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(req.url === '/api/whoami' ? { name: 'ops', tags: ['administrator'] } : [{ name: 'from-the-slow-node' }]));
+      };
+      if (req.url === '/api/whoami') answer();
+      else setTimeout(answer, 4_000);
+    });
+    const client = new ManagementClient(`${slow.url},${testUrls().management}`);
+    try {
+      const t0 = Date.now();
+      expect(await client.get('/api/queues')).toEqual([{ name: 'from-the-slow-node' }]);
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(3_900);
+      expect(client.unreachable).toEqual([]);
+      expect(slow.hits().map((h) => h.path)).toEqual(['/api/whoami', '/api/queues']);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('with every endpoint silent, the last one gets the request itself, and the error names both', async () => {
+    const [a, b] = [await silentServer(), await silentServer()];
+    const client = new ManagementClient(`http://ops:s3cret@127.0.0.1:${a.port},http://ops:s3cret@127.0.0.1:${b.port}`, { timeoutMs: 1_000, retries: 0 });
+    try {
+      const t0 = Date.now();
+      const err = await client.get('/api/overview').catch((e: unknown) => e);
+      expect(Date.now() - t0).toBeLessThan(8_000);
+      expect(err).toBeInstanceOf(WarrenError);
+      const d = (err as WarrenError).diagnostics[0];
+      expect(d?.code).toBe('BROKER_UNREACHABLE');
+      expect(d?.message).toContain(`http://ops:****@127.0.0.1:${a.port} (GET /api/overview: no answer within 2.5 s)`);
+      expect(d?.message).toContain(`http://ops:****@127.0.0.1:${b.port} (GET /api/overview: the broker did not answer in time)`);
+      expect(d?.message).not.toContain('s3cret');
+      // the probe never fails a request on its own: b, the last hope, was not probed but asked
+      expect(client.unreachable.map((u) => u.url)).toEqual([`http://ops:****@127.0.0.1:${a.port}`]);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('`warren plan` goes through the next management URL in seconds and reports the silent one', async () => {
+    const v = await vhost('silent-plan');
+    const { management } = testUrls();
+    const silent = await silentServer();
+    const t0 = Date.now();
+    const r = await warren('plan', spec(v), '--format', 'json', '--management-url', `${withUser(management, silent.port)},${management}`);
+    const took = Date.now() - t0;
+    expect(r.code, r.stderr).toBe(0);
+    expect(took).toBeLessThan(15_000);
+    const doc = JSON.parse(r.stdout) as { summary: { create: number }; warnings: Array<{ code: string; severity: string; message: string }> };
+    expect(doc.summary.create).toBeGreaterThan(0);
+    expect(doc.warnings.filter((w) => w.code === 'ENDPOINT_UNREACHABLE')).toEqual([
+      {
+        code: 'ENDPOINT_UNREACHABLE',
+        severity: 'warning',
+        message: `management API endpoint http://guest:****@127.0.0.1:${silent.port} did not answer (no answer within 2.5 s); Warren used another endpoint of the list. Check that node`,
+      },
+    ]);
+    expect(r.stdout + r.stderr).not.toContain('guest:guest@');
+  });
+
+  it('`warren apply` goes through the next AMQP and management URLs in seconds and warns about the silent ones', async () => {
+    const v = await vhost('silent-apply');
+    const { management, amqp } = testUrls();
+    const [silentM, silentA] = [await silentServer(), await silentServer()];
+    const t0 = Date.now();
+    const r = await warren(
+      'apply', spec(v), '--auto-approve',
+      '--management-url', `${withUser(management, silentM.port)},${management}`,
+      '--amqp-url', `${withUser(amqp, silentA.port)},${amqp}`,
+    );
+    const took = Date.now() - t0;
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(r.stderr).toContain(`management API endpoint http://guest:****@127.0.0.1:${silentM.port} did not answer (no answer within 2.5 s)`);
+    expect(r.stderr).toContain(`AMQP endpoint amqp://guest:****@127.0.0.1:${silentA.port}/${enc(v)} did not answer (no answer within 2.5 s)`);
+    expect(r.stdout + r.stderr).not.toContain('guest:guest@');
+    expect((await mgmt('GET', `/api/queues/${enc(v)}/a`)).status).toBe(200);
+    console.log(`[faults] apply with a silent first management and AMQP endpoint: ${(took / 1000).toFixed(1)} s`);
+    // Probes are per client: the lock, the plan, the apply and the verification each have a management
+    // client, the lock and the vhost an AMQP connection, and each waits 2.5 s once (~15 s), not a minute.
+    expect(took).toBeLessThan(25_000);
+  });
+});
+
+/** A TCP server on loopback that accepts every connection and never sends a byte. */
+async function silentServer(): Promise<{ port: number; connections: () => number }> {
+  const sockets = new Set<Socket>();
+  let accepted = 0;
+  const server = createTcpServer((s) => {
+    accepted++;
+    sockets.add(s);
+    s.on('error', () => undefined);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen({ host: '127.0.0.1', port: 0 }, () => resolve()));
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  );
+  return { port: (server.address() as AddressInfo).port, connections: () => accepted };
+}
 
 interface Fake {
   readonly url: string;
@@ -190,8 +328,10 @@ describe('a management API that answers 500 or hangs', () => {
     try {
       const overview = (await c.get('/api/overview')) as { node?: string };
       expect(typeof overview.node).toBe('string');
-      expect(hung.hits()).toHaveLength(1);
-      expect(broken.hits()).toHaveLength(1);
+      // the hung one got its probe only, and is skipped as unreachable; the broken one answers its probe, then 500
+      expect(hung.hits()).toEqual([{ method: 'GET', path: '/api/whoami' }]);
+      expect(broken.hits()).toEqual([{ method: 'GET', path: '/api/whoami' }, { method: 'GET', path: '/api/overview' }]);
+      expect(c.unreachable.map((u) => u.reason)).toEqual(['no answer within 2.5 s']);
       // and stays on the endpoint that answered
       await c.get('/api/overview');
       expect(hung.hits()).toHaveLength(1);

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseConfig, targetEndpoints } from '../../src/config/targets.js';
-import { joinUrls, splitUrls, unreachableWarnings } from '../../src/live/endpoints.js';
+import { FAILOVER_CONNECT_TIMEOUT_MS, joinUrls, noAnswerWithin, splitUrls, unreachableWarnings } from '../../src/live/endpoints.js';
 import { resolveEndpoints } from '../../src/cli/context.js';
 
 describe('endpoint lists', () => {
@@ -35,6 +35,12 @@ describe('endpoint lists', () => {
     ]);
     expect(w[1]?.message).toContain('http://ops:****@h1:15672');
     expect(w.map((d) => d.message).join()).not.toContain('s3cret');
+    // an endpoint that accepted the connection and said nothing (a probe or an AMQP handshake that timed out)
+    expect(noAnswerWithin(FAILOVER_CONNECT_TIMEOUT_MS)).toBe('no answer within 2.5 s');
+    expect(noAnswerWithin(300)).toBe('no answer within 300 ms');
+    expect(unreachableWarnings([{ api: 'management', url: 'http://h2:15672', reason: noAnswerWithin(2_500) }])[0]?.message).toBe(
+      'management API endpoint http://h2:15672 did not answer (no answer within 2.5 s); Warren used another endpoint of the list. Check that node',
+    );
   });
 
   it('reads lists of URLs in target config, as YAML lists or comma strings', () => {
