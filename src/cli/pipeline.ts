@@ -5,7 +5,8 @@ import { WarrenError, hasErrors, type Diagnostic } from '../model/diagnostics.js
 import type { PlanDocument } from '../model/plan.js';
 import type { Desired, Observed, ResourceMap } from '../model/types.js';
 import { buildPlan } from '../plan/plan.js';
-import { checkAgainstBroker, loadSpec } from '../spec/index.js';
+import { readRunningApplications } from '../live/plugins.js';
+import { checkAgainstBroker, loadSpec, neededPlugins } from '../spec/index.js';
 import { VERSION } from '../version.js';
 import type { Endpoints, Io } from './context.js';
 import { printDiagnostics } from './context.js';
@@ -30,8 +31,13 @@ export interface Planned {
 export async function computePlan(desired: Desired, endpoints: Endpoints, prune: boolean): Promise<Planned> {
   const client = new ManagementClient(endpoints.management);
   try {
-    const observed = await readLive(client, desired.vhosts);
-    const brokerErrors: Diagnostic[] = checkAgainstBroker(desired, observed.broker);
+    // Plugins are read (one more call) only for a spec that needs one.
+    const [observed, plugins] = await Promise.all([
+      readLive(client, desired.vhosts),
+      neededPlugins(desired).size > 0 ? readRunningApplications(client) : undefined,
+    ]);
+    const broker = plugins === undefined ? observed.broker : { ...observed.broker, plugins };
+    const brokerErrors: Diagnostic[] = checkAgainstBroker(desired, broker);
     if (hasErrors(brokerErrors)) throw new WarrenError(brokerErrors.filter((d) => d.severity === 'error'));
     const result = diff(desired, observed, { prune, protectedUsers: endpointUsers(endpoints) });
     // A change the broker cannot make (a vhost default queue type on 3.10/3.11 with queues in it) stops the plan.

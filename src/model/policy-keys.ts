@@ -53,6 +53,16 @@ export const POLICY_KEYS: Readonly<Record<string, PolicyKeyRule>> = {
   'federation-upstream-set': { target: 'all', plugin: 'rabbitmq_federation' },
 };
 
+/**
+ * Runtime-parameter components that a plugin registers: without it, the
+ * broker refuses the parameter ("Validation failed … component not found").
+ */
+export const PARAMETER_COMPONENT_PLUGINS: Readonly<Record<string, string>> = {
+  shovel: 'rabbitmq_shovel',
+  'federation-upstream': 'rabbitmq_federation',
+  'federation-upstream-set': 'rabbitmq_federation',
+};
+
 const HA_KEYS = ['ha-mode', 'ha-params', 'ha-sync-mode', 'ha-sync-batch-size', 'ha-promote-on-shutdown', 'ha-promote-on-failure'];
 
 /** Keys a queue type does not support (RabbitMQ 3.10 `capabilities/0`). */

@@ -286,6 +286,11 @@ export interface BrokerInfo {
   readonly version: string;
   /** Exchange types the broker reports (built-ins plus plugin types). */
   readonly exchangeTypes: readonly string[];
+  /**
+   * Applications (plugins among them) running on every running node; read
+   * only when the spec needs a plugin (live/plugins.ts), else absent.
+   */
+  readonly plugins?: readonly string[];
 }
 
 /** A live resource that is not user topology (server-named, exclusive, predeclared, plugin-owned), and why. */

@@ -1,10 +1,10 @@
 /** Checks of a desired topology against what a particular broker offers. */
-import type { BrokerInfo, Desired } from '../model/types.js';
+import type { BrokerInfo, Desired, Resource, SourceLocation } from '../model/types.js';
 import type { Diagnostic } from '../model/diagnostics.js';
 import { diagnostic } from '../model/diagnostics.js';
 import { PLUGIN_EXCHANGE_TYPES } from './names.js';
 import { q } from './describe.js';
-import { APPLY_TO_SINCE, POLICY_KEYS } from '../model/policy-keys.js';
+import { APPLY_TO_SINCE, PARAMETER_COMPONENT_PLUGINS, POLICY_KEYS } from '../model/policy-keys.js';
 import { supports, VERSION_FEATURES } from '../model/versions.js';
 
 /**
@@ -14,7 +14,7 @@ import { supports, VERSION_FEATURES } from '../model/versions.js';
  */
 export function checkAgainstBroker(desired: Desired, broker: BrokerInfo): Diagnostic[] {
   const available = new Set(broker.exchangeTypes);
-  const out: Diagnostic[] = checkPoliciesAgainstBroker(desired, broker);
+  const out: Diagnostic[] = [...checkPoliciesAgainstBroker(desired, broker), ...checkPlugins(desired, broker)];
   for (const r of desired.resources.values()) {
     if (r.kind !== 'exchange' || available.has(r.type)) continue;
     const plugin = PLUGIN_EXCHANGE_TYPES[r.type];
@@ -76,6 +76,54 @@ export function checkPoliciesAgainstBroker(desired: Desired, broker: BrokerInfo)
         out.push(diagnostic('OPERATOR_POLICY_KEY_NOT_ALLOWED', `${what} sets ${q(key)}, which operator policies cannot set; allowed: ${allowed.join(', ')}`, r.source));
       }
     }
+  }
+  return out;
+}
+
+/** What a resource is called in a message, and the plugin it needs (undefined: none). */
+function pluginNeed(r: Resource): { what: string; plugin: string; at: SourceLocation | undefined } | undefined {
+  if (r.kind === 'parameter') {
+    const plugin = PARAMETER_COMPONENT_PLUGINS[r.component];
+    return plugin === undefined ? undefined : { what: `${r.component} ${q(r.parameter)} in vhost ${q(r.vhost)}`, plugin, at: r.source };
+  }
+  if (r.kind === 'policy' || r.kind === 'operator_policy') {
+    for (const key of Object.keys(r.definition)) {
+      const plugin = POLICY_KEYS[key]?.plugin;
+      if (plugin !== undefined) return { what: `policy ${q(r.name)} in vhost ${q(r.vhost)} (key ${q(key)})`, plugin, at: r.source };
+    }
+  }
+  return undefined;
+}
+
+/** The plugins the spec needs (shovels, federation), none when it needs none. */
+export function neededPlugins(desired: Desired): Set<string> {
+  const out = new Set<string>();
+  for (const r of desired.resources.values()) {
+    const need = pluginNeed(r);
+    if (need !== undefined) out.add(need.plugin);
+  }
+  return out;
+}
+
+/**
+ * Resources whose plugin the broker does not run (on every running node):
+ * the broker would refuse them at apply time, after the changes before them.
+ * Checked only when `broker.plugins` was read.
+ */
+function checkPlugins(desired: Desired, broker: BrokerInfo): Diagnostic[] {
+  if (broker.plugins === undefined) return [];
+  const running = new Set(broker.plugins);
+  const out: Diagnostic[] = [];
+  for (const r of desired.resources.values()) {
+    const need = pluginNeed(r);
+    if (need === undefined || running.has(need.plugin)) continue;
+    out.push(
+      diagnostic(
+        'PLUGIN_NOT_ENABLED',
+        `${need.what} needs the ${need.plugin} plugin, which is not running on every node of this broker; enable it (rabbitmq-plugins enable ${need.plugin}) on each node, or remove the resource`,
+        need.at,
+      ),
+    );
   }
   return out;
 }

@@ -5,7 +5,7 @@ export { loadSpecTexts, parseSpecText } from './load-texts.js';
 export { decodeSpecBytes } from './decode-utf8.js';
 export type { Decoded } from './decode-utf8.js';
 export type { LoadResult, SpecText } from './load-texts.js';
-export { checkAgainstBroker } from './broker-check.js';
+export { checkAgainstBroker, neededPlugins } from './broker-check.js';
 export { topologySchema } from './schema-check.js';
 export { QUEUE_ARGUMENTS, EXCHANGE_ARGUMENTS, X_MATCH_VALUES } from './arguments.js';
 export type { ArgRule, QueueArgument } from './arguments.js';

@@ -112,6 +112,28 @@ describe.skipIf(!ENABLED)('a 3-node cluster', () => {
     expect(await members('qq-3')).toEqual([node(1), node(2), node(3)]);
   });
 
+  it('refuses to plan a shovel or a federation upstream while the plugin does not run (these nodes run management only)', async () => {
+    const file = specFile(
+      [
+        'version: 1',
+        'vhosts:',
+        `  ${vhost}:`,
+        '    shovels:',
+        "      move: { src-uri: 'amqp://', src-queue: classic, dest-uri: 'amqp://', dest-queue: elsewhere }",
+        '    federation_upstreams:',
+        "      up: { uri: 'amqp://remote' }",
+        '',
+      ].join('\n'),
+    );
+    const r = await run('plan', file);
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.stderr).toContain(`${file}:5:7`);
+    expect(r.stderr).toContain('PLUGIN_NOT_ENABLED');
+    expect(r.stderr).toContain('rabbitmq-plugins enable rabbitmq_shovel');
+    expect(r.stderr).toContain('rabbitmq-plugins enable rabbitmq_federation');
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
   it('plans and applies through another node when one is down, reports it, and places new quorum members on live nodes', async () => {
     await broker('cluster-stop-node', '1');
     const t0 = Date.now();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkAgainstBroker, parseSpecText } from '../../../src/spec/index.js';
+import { runningApplications } from '../../../src/live/plugins.js';
+import { checkAgainstBroker, neededPlugins, parseSpecText } from '../../../src/spec/index.js';
 import { where, yaml } from './helpers.js';
 
 describe('checkAgainstBroker', () => {
@@ -31,5 +32,60 @@ describe('checkAgainstBroker', () => {
   it('is silent when every type is available', () => {
     if (!desired) throw new Error('spec should load');
     expect(checkAgainstBroker(desired, { version: '4.1.0', exchangeTypes: ['direct', 'x-consistent-hash', 'x-delayed-message', 'x-custom'] })).toEqual([]);
+  });
+});
+
+describe('plugins the spec needs', () => {
+  const text = yaml(
+    'version: 1',
+    'vhosts:',
+    '  v:',
+    '    queues: { a: {} }',
+    '    shovels:',
+    "      s: { src-uri: 'amqp://', src-queue: a, dest-uri: 'amqp://', dest-queue: b }",
+    '    federation_upstreams:',
+    "      up: { uri: 'amqp://remote' }",
+    '    policies:',
+    '      fed: { pattern: ^x, apply-to: exchanges, definition: { federation-upstream-set: all } }',
+    '      ttl: { pattern: ^q, definition: { message-ttl: 1000 } }',
+  );
+  const { desired, diagnostics } = parseSpecText(text, 't.yaml');
+  const broker = { version: '3.10.8', exchangeTypes: ['direct', 'fanout', 'topic', 'headers'] };
+
+  it('lists them; a spec without shovels or federation needs none', () => {
+    expect(diagnostics).toEqual([]);
+    if (!desired) throw new Error('spec should load');
+    expect([...neededPlugins(desired)].sort()).toEqual(['rabbitmq_federation', 'rabbitmq_shovel']);
+    const plain = parseSpecText(yaml('version: 1', 'vhosts:', '  v:', '    queues: { a: {} }'), 'p.yaml').desired;
+    if (!plain) throw new Error('spec should load');
+    expect(neededPlugins(plain).size).toBe(0);
+  });
+
+  it('reports each resource whose plugin is not running, at its place in the file', () => {
+    if (!desired) throw new Error('spec should load');
+    const found = checkAgainstBroker(desired, { ...broker, plugins: ['rabbit', 'rabbitmq_management', 'rabbitmq_federation'] });
+    expect(found.map(where)).toEqual([{ code: 'PLUGIN_NOT_ENABLED', severity: 'error', file: 't.yaml', line: 6, column: 7, path: '/vhosts/v/shovels/s' }]);
+    expect(found[0]?.message).toBe(
+      'shovel "s" in vhost "v" needs the rabbitmq_shovel plugin, which is not running on every node of this broker; enable it (rabbitmq-plugins enable rabbitmq_shovel) on each node, or remove the resource',
+    );
+    const none = checkAgainstBroker(desired, { ...broker, plugins: ['rabbit'] });
+    expect(none.map((d) => d.message.split(' needs')[0]).sort()).toEqual(['federation-upstream "up" in vhost "v"', 'policy "fed" in vhost "v" (key "federation-upstream-set")', 'shovel "s" in vhost "v"']);
+  });
+
+  it('checks nothing when the plugins were not read', () => {
+    if (!desired) throw new Error('spec should load');
+    expect(checkAgainstBroker(desired, broker)).toEqual([]);
+  });
+
+  it('counts a plugin only when every running node runs it', () => {
+    const app = (...names: string[]): { name: string }[] => names.map((name) => ({ name }));
+    expect(
+      runningApplications([
+        { name: 'a', running: true, applications: app('rabbit', 'rabbitmq_shovel', 'rabbitmq_federation') },
+        { name: 'b', running: true, applications: app('rabbit', 'rabbitmq_shovel') },
+        { name: 'c', running: false },
+      ]),
+    ).toEqual(['rabbit', 'rabbitmq_shovel']);
+    expect(runningApplications([])).toEqual([]);
   });
 });
