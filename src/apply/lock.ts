@@ -5,7 +5,8 @@
  * fails saying who holds it.
  */
 import { hostname } from 'node:os';
-import { diagnostic, WarrenError } from '../model/diagnostics.js';
+import { diagnostic, WarrenError, type Diagnostic } from '../model/diagnostics.js';
+import { unreachableWarnings, type UnreachableEndpoint } from '../live/endpoints.js';
 import type { ManagementClient } from '../live/http.js';
 import { seg } from '../live/http.js';
 import { amqpTarget, VhostConnection } from './amqp-connection.js';
@@ -23,6 +24,8 @@ export interface LockHolder {
 export interface Lock {
   /** The vhost the lock lives in */
   readonly vhost: string;
+  /** AMQP endpoints of a list that did not answer while taking the lock (ENDPOINT_UNREACHABLE) */
+  readonly warnings: readonly Diagnostic[];
   release(): Promise<void>;
 }
 
@@ -43,17 +46,18 @@ export async function acquireLock(amqpUrl: string, client: ManagementClient, vho
   const me: LockHolder = { host: hostname(), pid: process.pid, started: new Date().toISOString() };
   const deadline = Date.now() + options.timeoutMs;
   let told = false;
+  const unreachable: UnreachableEndpoint[] = [];
   for (;;) {
     const conn = new VhostConnection(vhost, amqpTarget(amqpUrl, vhost), 10_000);
     try {
-      const ch = await conn.channel();
+      const ch = await conn.channel().finally(() => unreachable.push(...conn.unreachable));
       await ch.assertQueue(LOCK_QUEUE, {
         exclusive: true,
         durable: false,
         autoDelete: true,
         arguments: { 'x-warren-holder': JSON.stringify(me) },
       });
-      return { vhost, release: () => conn.close() };
+      return { vhost, warnings: unreachableWarnings(unreachable), release: () => conn.close() };
     } catch (err) {
       await conn.close();
       const failure = parseAmqpError(err);

@@ -26,6 +26,23 @@ export function hasErrors(diags: readonly Diagnostic[]): boolean {
   return diags.some((d) => d.severity === 'error');
 }
 
+/**
+ * `list` without repeats (same code, severity, message and location), in
+ * order, first kept; also without those in `shown` (already reported).
+ */
+export function uniqueDiagnostics(list: readonly Diagnostic[], shown: readonly Diagnostic[] = []): Diagnostic[] {
+  const key = (d: Diagnostic): string => JSON.stringify([d.code, d.severity, d.message, d.file, d.line, d.column, d.path]);
+  const seen = new Set(shown.map(key));
+  const out: Diagnostic[] = [];
+  for (const d of list) {
+    const k = key(d);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(d);
+  }
+  return out;
+}
+
 /** `file:line:column: error CODE: message (at /path)` */
 export function formatDiagnostic(d: Diagnostic): string {
   const where = d.file ? `${d.file}${d.line ? `:${d.line}:${d.column ?? 1}` : ''}: ` : '';

@@ -78,6 +78,42 @@ describe('endpoint failover', () => {
     expect(plan.stdout).not.toContain('guest:guest@');
   });
 
+  it('`apply --format json` carries the unreachable management and AMQP endpoints in `warnings`, redacted, also with nothing to do', async () => {
+    const v = await vhost('failover-json');
+    const { management, amqp } = testUrls();
+    const [deadM, deadA] = [await deadPort(), await deadPort()];
+    const dm = `http://ops:s3cret@127.0.0.1:${deadM}`;
+    const da = `amqp://ops:s3cret@127.0.0.1:${deadA}`;
+    type Doc = { format_version: number; status: string; applied: unknown[]; warnings: Array<{ code: string; severity: string; message: string }> };
+    const unreachable = (doc: Doc): string[] => doc.warnings.filter((w) => w.code === 'ENDPOINT_UNREACHABLE').map((w) => `${w.severity} ${w.message}`);
+    const expected = [
+      `warning management API endpoint http://ops:****@127.0.0.1:${deadM} did not answer (connection refused); Warren used another endpoint of the list. Check that node`,
+      `warning AMQP endpoint amqp://ops:****@127.0.0.1:${deadA}/${enc(v)} did not answer (connection refused); Warren used another endpoint of the list. Check that node`,
+    ];
+
+    const r = await warren('apply', spec(v), '--auto-approve', '--format', 'json', '--management-url', `${dm},${management}`, '--amqp-url', `${da},${amqp}`);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    const doc = JSON.parse(r.stdout) as Doc;
+    expect(doc).toMatchObject({ format_version: 1, status: 'applied' });
+    expect(doc.applied.length).toBeGreaterThan(0);
+    // each once, though the lock, the plan and the apply each met them
+    expect(unreachable(doc)).toEqual(expected);
+    expect(r.stdout + r.stderr).not.toContain('s3cret');
+
+    // nothing to do: only the lock's connections ran, and their warnings are still reported
+    const again = await warren('apply', spec(v), '--auto-approve', '--format', 'json', '--management-url', `${dm},${management}`, '--amqp-url', `${da},${amqp}`);
+    expect(again.code, again.stderr).toBe(0);
+    const doc2 = JSON.parse(again.stdout) as Doc;
+    expect(doc2).toMatchObject({ status: 'applied', applied: [] });
+    expect(unreachable(doc2)).toEqual(expected);
+    expect(again.stdout + again.stderr).not.toContain('s3cret');
+
+    // text output: each warning shown once too
+    const text = await warren('apply', spec(v), '--auto-approve', '--management-url', `${dm},${management}`, '--amqp-url', `${da},${amqp}`);
+    expect(text.code, text.stderr).toBe(0);
+    for (const line of expected) expect((text.stdout + text.stderr).split(line.replace(/^warning /, '')).length - 1, line).toBe(1);
+  });
+
   it('fails over fast when the first AMQP endpoint accepts but never answers', async () => {
     const v = await vhost('failover-hang');
     const { management, amqp } = testUrls();
@@ -225,8 +261,10 @@ describe('an endpoint that accepts connections and never answers', () => {
     );
     const took = Date.now() - t0;
     expect(r.code, r.stderr + r.stdout).toBe(0);
-    expect(r.stderr).toContain(`management API endpoint http://guest:****@127.0.0.1:${silentM.port} did not answer (no answer within 2.5 s)`);
-    expect(r.stderr).toContain(`AMQP endpoint amqp://guest:****@127.0.0.1:${silentA.port}/${enc(v)} did not answer (no answer within 2.5 s)`);
+    // once each: the management one with the plan (stdout), the AMQP one met while applying (stderr)
+    const out = r.stdout + r.stderr;
+    expect(out.split(`management API endpoint http://guest:****@127.0.0.1:${silentM.port} did not answer (no answer within 2.5 s)`)).toHaveLength(2);
+    expect(out.split(`AMQP endpoint amqp://guest:****@127.0.0.1:${silentA.port}/${enc(v)} did not answer (no answer within 2.5 s)`)).toHaveLength(2);
     expect(r.stdout + r.stderr).not.toContain('guest:guest@');
     expect((await mgmt('GET', `/api/queues/${enc(v)}/a`)).status).toBe(200);
     console.log(`[faults] apply with a silent first management and AMQP endpoint: ${(took / 1000).toFixed(1)} s`);

@@ -7,7 +7,7 @@ import { finishMigrationsFor } from '../../apply/migrate.js';
 import { ManagementClient } from '../../live/http.js';
 import { listVhosts, readLive } from '../../live/read.js';
 import { describeChange, describeResource, type Change } from '../../model/change.js';
-import { WarrenError, diagnostic, formatDiagnostic } from '../../model/diagnostics.js';
+import { WarrenError, diagnostic, formatDiagnostic, uniqueDiagnostics, type Diagnostic } from '../../model/diagnostics.js';
 import { PLAN_FORMAT_VERSION, type PlanDocument } from '../../model/plan.js';
 import type { Desired, Resource } from '../../model/types.js';
 import { compareFingerprint } from '../../plan/fingerprint.js';
@@ -57,8 +57,8 @@ export function registerApply(program: Command, io: Io, setExit: (code: number) 
         if (targets.length > 1) io.out(styleOf(opts, io).bold(`Target ${target.name}:\n`));
         const vhosts = saved ? saved.vhosts : (desired as Desired).vhosts;
         const run = saved
-          ? (): Promise<number> => applySaved(saved, target.endpoints, opts, io)
-          : (): Promise<number> => applyTo(desired as Desired, target.endpoints, opts, io);
+          ? (warnings: readonly Diagnostic[]): Promise<number> => applySaved(saved, target.endpoints, opts, io, warnings)
+          : (warnings: readonly Diagnostic[]): Promise<number> => applyTo(desired as Desired, target.endpoints, opts, io, warnings);
         const code = await withLock(vhosts, target.endpoints, opts, io, run);
         if (code !== EXIT.ok) {
           setExit(code);
@@ -69,8 +69,17 @@ export function registerApply(program: Command, io: Io, setExit: (code: number) 
     });
 }
 
-/** Run `body` holding the broker's apply lock, so two applies never interleave. */
-async function withLock(vhosts: readonly string[], endpoints: Endpoints, opts: ApplyOptions, io: Io, body: () => Promise<number>): Promise<number> {
+/**
+ * Run `body` holding the broker's apply lock, so two applies never interleave.
+ * `body` gets the warnings met while taking the lock (endpoints that did not answer).
+ */
+async function withLock(
+  vhosts: readonly string[],
+  endpoints: Endpoints,
+  opts: ApplyOptions,
+  io: Io,
+  body: (warnings: readonly Diagnostic[]) => Promise<number>,
+): Promise<number> {
   const client = new ManagementClient(endpoints.management);
   let lock: Lock;
   try {
@@ -85,18 +94,19 @@ async function withLock(vhosts: readonly string[], endpoints: Endpoints, opts: A
     await client.close();
   }
   try {
-    return await body();
+    return await body([...client.warnings(), ...lock.warnings]);
   } finally {
     await lock.release();
   }
 }
 
 /** Plan, guard, confirm, apply and verify against one broker; resolves with the exit code. */
-async function applyTo(desired: Desired, endpoints: Endpoints, opts: ApplyOptions, io: Io): Promise<number> {
+async function applyTo(desired: Desired, endpoints: Endpoints, opts: ApplyOptions, io: Io, warnings: readonly Diagnostic[]): Promise<number> {
   if (opts.migrate) await finishMigrationsFor(desired, endpoints, { allowDataLoss: opts.allowDataLoss === true, note: (m) => io.err(`${m}\n`) });
   const { plan } = await computePlan(desired, endpoints, opts.prune === true);
   return execute(plan, endpoints, opts, io, {
     confirm: !opts.autoApprove,
+    warnings,
     verify: async () => (await computePlan(desired, endpoints, opts.prune === true)).plan.changes,
   });
 }
@@ -106,8 +116,9 @@ async function applyTo(desired: Desired, endpoints: Endpoints, opts: ApplyOption
  * holds exactly the state the plan was computed from. The plan was reviewed,
  * so it needs no confirmation.
  */
-async function applySaved(plan: PlanDocument, endpoints: Endpoints, opts: ApplyOptions, io: Io): Promise<number> {
+async function applySaved(plan: PlanDocument, endpoints: Endpoints, opts: ApplyOptions, io: Io, lockWarnings: readonly Diagnostic[]): Promise<number> {
   const client = new ManagementClient(endpoints.management);
+  const warnings = [...lockWarnings];
   try {
     const observed = await readLive(client, plan.vhosts);
     const moved = compareFingerprint(plan.changes, plan.fingerprint ?? {}, observed.resources);
@@ -120,10 +131,12 @@ async function applySaved(plan: PlanDocument, endpoints: Endpoints, opts: ApplyO
       return EXIT.error;
     }
   } finally {
+    warnings.push(...client.warnings());
     await client.close();
   }
   return execute(plan, endpoints, opts, io, {
     confirm: false,
+    warnings,
     verify: async () => {
       const verifier = new ManagementClient(endpoints.management);
       try {
@@ -141,6 +154,8 @@ function describeNow(r: Resource): string {
 
 interface ExecuteOptions {
   readonly confirm: boolean;
+  /** Warnings met before the plan ran (taking the lock, checking a saved plan), e.g. ENDPOINT_UNREACHABLE */
+  readonly warnings: readonly Diagnostic[];
   /** Changes that are still not applied after the apply (empty means verified) */
   readonly verify: () => Promise<readonly Change[]>;
 }
@@ -150,9 +165,17 @@ async function execute(plan: PlanDocument, endpoints: Endpoints, opts: ApplyOpti
   const json = opts.format === 'json';
   const style = styleOf(opts, io);
   const secrets = [endpoints.management, endpoints.amqp];
+  // Every warning once: the plan's in the plan (text) or in the result's `warnings` (JSON), the others on stderr too.
+  const shown = [...plan.warnings];
+  const report = (more: readonly Diagnostic[]): void => {
+    const fresh = uniqueDiagnostics(more, shown);
+    printDiagnostics(io, fresh, secrets);
+    shown.push(...fresh);
+  };
   if (!json) io.out(renderPlanText(plan, style));
+  report(how.warnings);
   if (plan.changes.length === 0) {
-    if (json) io.out(renderApplyJson(plan, { applied: [], failed: null, pending: [] }));
+    if (json) io.out(redactSecrets(renderApplyJson(plan, { applied: [], failed: null, pending: [], warnings: [...how.warnings] }), secrets));
     return EXIT.ok;
   }
 
@@ -192,9 +215,10 @@ async function execute(plan: PlanDocument, endpoints: Endpoints, opts: ApplyOpti
   } finally {
     reporter?.finish();
   }
-  io.out(redactSecrets(json ? renderApplyJson(plan, result) : renderApplyText(plan, result, style), secrets));
+  const all = { ...result, warnings: [...how.warnings, ...(result.warnings ?? [])] };
+  io.out(redactSecrets(json ? renderApplyJson(plan, all) : renderApplyText(plan, all, style), secrets));
   // Nodes of an endpoint list that did not answer (ENDPOINT_UNREACHABLE).
-  printDiagnostics(io, result.warnings ?? []);
+  report(result.warnings ?? []);
   if (result.failed || result.pending.length > 0) return EXIT.error;
 
   // Prove the broker took every change.
