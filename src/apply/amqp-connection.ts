@@ -5,12 +5,18 @@
  * With several AMQP URLs (a comma list: the nodes of a cluster) it connects
  * to the first that answers, and lists the others in `unreachable`.
  */
-import { connect, type Channel, type ChannelModel, type Options } from 'amqplib';
+import type { Channel, ChannelModel, Options } from 'amqplib';
 import { diagnostic, WarrenError } from '../model/diagnostics.js';
 import { describeNetworkError, errorCode } from '../live/http.js';
 import { FAILOVER_CONNECT_TIMEOUT_MS, noAnswerWithin, splitUrls, type UnreachableEndpoint } from '../live/endpoints.js';
 import { redactSecrets, redactUrl, safeDecode } from '../util/redact.js';
 import { parseAmqpError, type AmqpFailure } from './errors.js';
+
+/** amqplib's `connect`, loaded on first use: commands that never speak AMQP do not pay for loading it. */
+export async function amqpConnect(url: string | Options.Connect, socketOptions?: Record<string, unknown>): Promise<ChannelModel> {
+  const { connect } = await import('amqplib');
+  return connect(url, socketOptions);
+}
 
 export interface AmqpTarget {
   readonly connect: Options.Connect;
@@ -118,7 +124,7 @@ export class VhostConnection {
     const failures: string[] = [];
     for (const [i, target] of candidates.entries()) {
       try {
-        model = await connect(target.connect, {
+        model = await amqpConnect(target.connect, {
           timeout,
           clientProperties: { connection_name: `warren apply (${this.vhost})` },
         });

@@ -47,14 +47,14 @@
  * silent drop); a source message is acked only after the broker confirmed its
  * copy. Properties and headers are kept.
  */
-import { connect, type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage, type Options } from 'amqplib';
+import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
 import { diagnostic, WarrenError } from '../model/diagnostics.js';
 import { argsEqual, namedKey } from '../model/keys.js';
 import type { Desired, QueueResource } from '../model/types.js';
 import { HttpError, ManagementClient, seg } from '../live/http.js';
 import { normalizeArgs } from '../live/normalize.js';
 import { encodeArgs } from './amqp-args.js';
-import { amqpTarget, type AmqpTarget } from './amqp-connection.js';
+import { amqpConnect, amqpTarget, type AmqpTarget } from './amqp-connection.js';
 import { parseAmqpError } from './errors.js';
 
 /** Suffix of every temporary resource of a migration. */
@@ -157,7 +157,7 @@ export class Migration {
   async open(): Promise<void> {
     if (this.model) return;
     try {
-      this.model = await connect(this.ctx.target.connect, {
+      this.model = await amqpConnect(this.ctx.target.connect, {
         timeout: 10_000,
         clientProperties: { connection_name: `warren migrate (${this.vhost}/${this.queue})` },
       });

@@ -23,7 +23,8 @@
  *   themselves keep the long timeout that big bulk reads need (headers of
  *   `/api/queues` on 100k queues can take many seconds).
  */
-import { Pool } from 'undici';
+import type * as Undici from 'undici';
+import type { Pool } from 'undici';
 import { diagnostic, WarrenError, type Diagnostic } from '../model/diagnostics.js';
 import { redactSecrets, redactUrl, safeDecode } from '../util/redact.js';
 import { FAILOVER_CONNECT_TIMEOUT_MS, noAnswerWithin, splitUrls, unreachableWarnings, type UnreachableEndpoint } from './endpoints.js';
@@ -93,8 +94,17 @@ interface Endpoint {
   readonly password: string;
   readonly authorization: string;
   readonly basePath: string;
-  readonly pool: Pool;
+  /** The endpoint's pool, made on first use. */
+  pool(): Promise<Pool>;
+  /** Closes the pool if it was made. */
+  close(): Promise<void>;
 }
+
+/**
+ * undici takes about 0.2 s to load: only commands that talk to the broker
+ * pay for it (validate, lint, route and convert do not).
+ */
+let undici: Promise<typeof Undici> | undefined;
 
 export class ManagementClient {
   /** The user the client authenticates as (on the first endpoint). */
@@ -165,7 +175,7 @@ export class ManagementClient {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.endpoints.map((e) => e.pool.close().catch(() => undefined)));
+    await Promise.all(this.endpoints.map((e) => e.close().catch(() => undefined)));
   }
 
   private expectOk(method: Method, path: string, raw: Raw): HttpResult {
@@ -241,7 +251,7 @@ export class ManagementClient {
     const ep = this.endpoint(i);
     const probe = (async (): Promise<Error | undefined> => {
       try {
-        const res = await ep.pool.request({
+        const res = await (await ep.pool()).request({
           method: 'GET',
           path: ep.basePath + PROBE_PATH,
           headers: { authorization: ep.authorization, accept: 'application/json' },
@@ -270,7 +280,7 @@ export class ManagementClient {
       headers['content-type'] = 'application/json';
       payload = JSON.stringify(body);
     }
-    const res = await ep.pool.request({
+    const res = await (await ep.pool()).request({
       method,
       path: ep.basePath + path,
       headers,
@@ -348,19 +358,28 @@ function openEndpoint(url: string, opts: ManagementClientOptions & { timeoutMs: 
   const hasUser = u.username !== '' || u.password !== '';
   const user = hasUser ? safeDecode(u.username) : 'guest';
   const password = hasUser ? safeDecode(u.password) : 'guest';
+  const origin = u.origin;
+  let pool: Promise<Pool> | undefined;
   return {
     redactedUrl,
     user,
     password,
     authorization: 'Basic ' + Buffer.from(`${user}:${password}`).toString('base64'),
     basePath: u.pathname.replace(/\/+$/, ''),
-    pool: new Pool(u.origin, {
-      connections: opts.connections ?? 8,
-      connect: { timeout: opts.connectTimeoutMs },
-      keepAliveTimeout: 10_000,
-      headersTimeout: opts.timeoutMs,
-      bodyTimeout: opts.timeoutMs,
-    }),
+    pool: () =>
+      (pool ??= (undici ??= import('undici')).then(
+        ({ Pool }) =>
+          new Pool(origin, {
+            connections: opts.connections ?? 8,
+            connect: { timeout: opts.connectTimeoutMs },
+            keepAliveTimeout: 10_000,
+            headersTimeout: opts.timeoutMs,
+            bodyTimeout: opts.timeoutMs,
+          }),
+      )),
+    close: async () => {
+      if (pool !== undefined) await (await pool).close();
+    },
   };
 }
 

@@ -8,9 +8,9 @@
  * confirm channel per vhost (for the messages).
  */
 import { randomBytes } from 'node:crypto';
-import { connect, type ChannelModel, type ConfirmChannel, type Message } from 'amqplib';
+import type { ChannelModel, ConfirmChannel, Message } from 'amqplib';
 import { encodeArgs } from '../apply/amqp-args.js';
-import { amqpTarget } from '../apply/amqp-connection.js';
+import { amqpConnect, amqpTarget } from '../apply/amqp-connection.js';
 import { parseAmqpError } from '../apply/errors.js';
 import { applyPlan, type ApplyEndpoints } from '../apply/execute.js';
 import { diff } from '../diff/diff.js';
@@ -95,7 +95,7 @@ export async function proveOnBroker(desired: Desired, messages: readonly ProbeMe
       const vhost = temp.get(m.vhost) as string;
       let p = publishers.get(vhost);
       if (!p) {
-        const model = await connect(amqpTarget(endpoints.amqp, vhost).connect, { clientProperties: { connection_name: `warren test --live (${vhost})` } });
+        const model = await amqpConnect(amqpTarget(endpoints.amqp, vhost).connect, { clientProperties: { connection_name: `warren test --live (${vhost})` } });
         connections.push(model);
         model.on('error', () => undefined);
         p = new Publisher(model, queuesByVhost.get(vhost) ?? []);
