@@ -2,7 +2,7 @@
 # Private RabbitMQ node for Warren's integration tests.
 #
 # Usage: scripts/broker.sh {start|stop|restart|status|env|url|logs|reset}
-#        scripts/broker.sh {cluster-start|cluster-stop|cluster-env|cluster-stop-node N|cluster-start-node N|cluster-reset}
+#        scripts/broker.sh {cluster-start|cluster-stop|cluster-env|cluster-stop-node N|cluster-start-node N|cluster-ctl N ARGS|cluster-reset}
 #
 #   start    install rabbitmq-server if missing (root + apt only), start a
 #            private node bound to 127.0.0.1 and wait until the management API
@@ -25,6 +25,7 @@
 #   cluster-stop    stop the three nodes (their state is kept).
 #   cluster-stop-node N / cluster-start-node N   one node (1-3), for failover tests.
 #   cluster-env     print the cluster's URL lists.
+#   cluster-ctl N ARGS...   rabbitmqctl ARGS on node N (e.g. to raise an alarm).
 #   cluster-reset   stop the cluster and delete .broker/cluster/.
 #   (WARREN_CLUSTER_NODE_PREFIX renames the nodes, WARREN_CLUSTER_PORT_SHIFT
 #   adds to all their ports: for a second checkout on the same machine.)
@@ -416,6 +417,12 @@ case "${1:-}" in
     cluster_start_node "${2:-}"
     cluster_env
     ;;
+  cluster-ctl) # rabbitmqctl on node N, e.g. `cluster-ctl 2 set_vm_memory_high_watermark 0.4`
+    shift
+    n="${1:-}"
+    shift || true
+    (cluster_node "$n" && rmq_env && ctl "$@")
+    ;;
   cluster-reset)
     cmd_cluster_stop
     rm -rf "$CLUSTER_BASE"
@@ -435,7 +442,7 @@ case "${1:-}" in
     log "removed $BROKER_DIR"
     ;;
   *)
-    echo "usage: $0 {start|stop|restart|status|env|url|amqp-url|logs|reset|cluster-start|cluster-stop|cluster-env|cluster-stop-node N|cluster-start-node N|cluster-reset}" >&2
+    echo "usage: $0 {start|stop|restart|status|env|url|amqp-url|logs|reset|cluster-start|cluster-stop|cluster-env|cluster-stop-node N|cluster-start-node N|cluster-ctl N ARGS|cluster-reset}" >&2
     exit 64
     ;;
 esac

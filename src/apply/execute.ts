@@ -48,6 +48,8 @@ export interface ApplyOptions {
   readonly timeoutMs?: number;
   /** Replace queues by moving their messages (apply/migrate) instead of dropping them. Default false. */
   readonly migrate?: boolean;
+  /** How long a migration waits while the broker blocks its publishes (an alarm). Default BLOCKED_TIMEOUT_MS. */
+  readonly blockedTimeoutMs?: number;
 }
 
 export type ApplyEvent =
@@ -139,6 +141,7 @@ export async function applyPlan(plan: PlanDocument, endpoints: ApplyEndpoints, o
       allowDestructive: options.allowDestructive === true,
       amqpUser,
       ...(options.migrate === true && vhost !== '' ? { migrate: amqpTarget(endpoints.amqp, vhost) } : {}),
+      ...(options.blockedTimeoutMs !== undefined ? { blockedTimeoutMs: options.blockedTimeoutMs } : {}),
       channel: async () => {
         if (!channel || channelDead) {
           channelDead = false;

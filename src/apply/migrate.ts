@@ -72,8 +72,17 @@ export interface MigrateContext {
   readonly target: AmqpTarget;
   /** Delete the old queue even with consumers (they are cancelled) */
   readonly allowDataLoss: boolean;
+  /**
+   * How long to wait while the broker blocks the migration's publishes (a
+   * memory or disk alarm) before stopping it, every message kept. Default
+   * BLOCKED_TIMEOUT_MS.
+   */
+  readonly blockedTimeoutMs?: number;
   note(message: string): void;
 }
+
+/** Default of `MigrateContext.blockedTimeoutMs`. */
+export const BLOCKED_TIMEOUT_MS = 120_000;
 
 export interface MigrationNames {
   /** Fanout exchange the queue's bindings are routed through (the switch) */
@@ -134,7 +143,13 @@ export class Migration {
   readonly names: MigrationNames;
   readonly report: MigrationReport = { backlog: 0, incoming: 0, userIdDropped: 0, resumed: false };
   private model: ChannelModel | undefined;
+  /** The connection moves publish on (see publisher()) */
+  private publishing: ChannelModel | undefined;
   private control: Channel | undefined;
+  /** Set when the broker blocked publishing for too long: the reason run() fails with. */
+  private stopped: WarrenError | undefined;
+  /** Moved copies published and not yet confirmed */
+  private inFlight = 0;
   private readonly vpath: string;
 
   constructor(
@@ -155,21 +170,77 @@ export class Migration {
   }
 
   async open(): Promise<void> {
-    if (this.model) return;
+    this.model ??= await this.connect('');
+  }
+
+  private async connect(role: string): Promise<ChannelModel> {
+    let model: ChannelModel;
     try {
-      this.model = await amqpConnect(this.ctx.target.connect, {
+      model = await amqpConnect(this.ctx.target.connect, {
         timeout: 10_000,
-        clientProperties: { connection_name: `warren migrate (${this.vhost}/${this.queue})` },
+        clientProperties: { connection_name: `warren migrate${role} (${this.vhost}/${this.queue})` },
       });
     } catch (err) {
       throw failure(this.queue, `cannot open an AMQP connection for the migration: ${parseAmqpError(err).text}`);
     }
-    this.model.on('error', () => undefined);
+    model.on('error', () => undefined);
+    return model;
+  }
+
+  /**
+   * The connection moves publish on. A memory or disk alarm makes the broker
+   * stop reading from connections that publish (connection.blocked), so it
+   * is not the one that consumes and acks: acks must still reach the broker,
+   * or every confirmed copy's original would be redelivered (a duplicate).
+   */
+  private async publisher(): Promise<ChannelModel> {
+    if (!this.publishing) {
+      this.publishing = await this.connect(', publishing');
+      this.watchAlarms(this.publishing);
+    }
+    return this.publishing;
+  }
+
+  /**
+   * While the broker blocks publishing, wait for the alarm to clear, saying
+   * so; past blockedTimeoutMs, drop the publishing connection: unconfirmed
+   * messages stay unacked in their source queue, nothing is lost, and a
+   * re-run resumes the migration.
+   */
+  private watchAlarms(model: ChannelModel): void {
+    const limit = this.ctx.blockedTimeoutMs ?? BLOCKED_TIMEOUT_MS;
+    let since = 0;
+    let timer: NodeJS.Timeout | undefined;
+    model.on('blocked', (reason: string) => {
+      since = Date.now();
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        // Copies the broker read before it blocked are enqueued once the alarm
+        // clears, even after the connection is gone: their originals stay in
+        // the source too (never acked), so they may end up twice.
+        const n = this.inFlight;
+        const twice = n === 0 ? '' : `; ${n} message${n === 1 ? ' was' : 's were'} in flight: ${n === 1 ? 'its copy' : 'their copies'} may still arrive when the alarm clears, leaving ${n === 1 ? 'it' : 'them'} twice`;
+        this.stopped = failure(
+          this.queue,
+          `the broker has blocked publishing for ${Math.round(limit / 1000)} s (${reason}: a resource alarm); the migration stopped with every message kept in '${this.queue}' or its '${this.names.backlog}' / '${this.names.incoming}' queues${twice}; free memory or disk space on the broker, then run apply again: the migration resumes`,
+        );
+        void model.close().catch(() => undefined); // immediate on a blocked connection (amqplib)
+      }, limit);
+      timer.unref();
+    });
+    model.on('unblocked', () => {
+      clearTimeout(timer);
+      const waited = ((Date.now() - since) / 1000).toFixed(1);
+      this.ctx.note(`queue '${this.queue}' in vhost '${this.vhost}': the broker blocked the migration's publishes for ${waited} s (a resource alarm); it waited and went on`);
+    });
+    model.on('close', () => clearTimeout(timer));
   }
 
   async close(): Promise<void> {
-    const m = this.model;
+    const [m, p] = [this.model, this.publishing];
     this.model = undefined;
+    this.publishing = undefined;
+    if (p) await p.close().catch(() => undefined);
     this.control = undefined;
     if (m) await m.close().catch(() => undefined);
   }
@@ -198,6 +269,8 @@ export class Migration {
         await this.cleanup();
       }
       return this.report;
+    } catch (err) {
+      throw this.stopped ?? err;
     } finally {
       await this.close();
     }
@@ -369,17 +442,17 @@ export class Migration {
    */
   async move(src: string, dst: string, leave = 0, maxMs = Number.POSITIVE_INFINITY): Promise<number> {
     const deadline = Date.now() + maxMs;
-    const model = await this.connection();
-    const cons = await model.createChannel();
-    const pub: ConfirmChannel = await model.createConfirmChannel();
+    const cons = await (await this.connection()).createChannel();
+    const pub: ConfirmChannel = await (await this.publisher()).createConfirmChannel();
     let problem: Error | undefined;
     const fail = (e: Error): void => {
       problem ??= e;
     };
     cons.on('error', (e: Error) => fail(e));
     pub.on('error', (e: Error) => fail(e));
+    // Closed under us (the alarm timeout drops the publishing connection): stop waiting for confirms.
+    pub.on('close', () => fail(this.stopped ?? failure(this.queue, `the channel publishing into '${dst}' closed`)));
     pub.on('return', () => fail(failure(this.queue, `a moved message was returned: queue '${dst}' does not exist`)));
-    let inflight = 0;
     let moved = 0;
     const user = this.ctx.target.user;
     try {
@@ -393,11 +466,11 @@ export class Migration {
               fail(failure(this.queue, `the broker cancelled the consumer of '${src}' (was it deleted?)`));
               return;
             }
-            inflight++;
+            this.inFlight++;
             const props = publishOptions(msg, user);
             if (props.userIdDropped) this.report.userIdDropped++;
             pub.publish('', dst, msg.content, props.options, (err) => {
-              inflight--;
+              this.inFlight--;
               if (err || problem) {
                 if (err) fail(failure(this.queue, `the broker refused a moved message into '${dst}' (nack): is it full?`));
                 return; // left unacked: requeued in src when the channel closes
@@ -413,11 +486,11 @@ export class Migration {
         while (!problem && quiet < 2 && Date.now() < deadline) {
           await sleep(25);
           const { messageCount } = await cons.checkQueue(src);
-          quiet = messageCount <= leave && inflight === 0 ? quiet + 1 : 0;
+          quiet = messageCount <= leave && this.inFlight === 0 ? quiet + 1 : 0;
         }
         await cons.cancel(consumerTag);
         await pub.waitForConfirms().catch((e: unknown) => fail(e instanceof Error ? e : new Error(String(e))));
-        while (inflight > 0 && !problem) await sleep(5);
+        while (this.inFlight > 0 && !problem) await sleep(5);
         if (problem) throw problem;
         // Deliveries that raced the cancel were handled above; anything newer is still ready.
         const { messageCount } = await cons.checkQueue(src);
@@ -648,7 +721,7 @@ export async function finishInterruptedMigrations(
 export async function finishMigrationsFor(
   desired: Desired,
   endpoints: { readonly management: string; readonly amqp: string },
-  options: { readonly allowDataLoss: boolean; note(message: string): void },
+  options: { readonly allowDataLoss: boolean; readonly blockedTimeoutMs?: number; note(message: string): void },
 ): Promise<string[]> {
   const http = new ManagementClient(endpoints.management);
   try {
@@ -659,7 +732,7 @@ export async function finishMigrationsFor(
         const r = desired.resources.get(namedKey('queue', vhost, name));
         return r?.kind === 'queue' ? r : undefined;
       },
-      { allowDataLoss: options.allowDataLoss, note: options.note, target: (vhost) => amqpTarget(endpoints.amqp, vhost) },
+      { ...options, target: (vhost) => amqpTarget(endpoints.amqp, vhost) },
     );
   } finally {
     await http.close();

@@ -39,6 +39,8 @@ export interface StepContext {
   note(message: string, change: PlannedChange): void;
   /** `--migrate`: the vhost's AMQP endpoint; queue replaces then move messages instead of dropping them (apply/migrate) */
   readonly migrate?: AmqpTarget;
+  /** How long a migration waits while the broker blocks its publishes (MigrateContext) */
+  readonly blockedTimeoutMs?: number;
 }
 
 /** True when the change is executed over AMQP (and so needs a channel). */
@@ -168,7 +170,13 @@ async function declareExchange(ch: Channel, x: ExchangeResource): Promise<void> 
 async function runQueue(change: PlannedChange, ctx: StepContext): Promise<void> {
   if (ctx.migrate && (change.action === 'replace' || change.action === 'create')) {
     const before = change.before?.kind === 'queue' ? change.before : undefined;
-    const mctx = { http: ctx.http, target: ctx.migrate, allowDataLoss: ctx.allowDataLoss, note: (m: string) => ctx.note(m, change) };
+    const mctx = {
+      http: ctx.http,
+      target: ctx.migrate,
+      allowDataLoss: ctx.allowDataLoss,
+      ...(ctx.blockedTimeoutMs !== undefined ? { blockedTimeoutMs: ctx.blockedTimeoutMs } : {}),
+      note: (m: string) => ctx.note(m, change),
+    };
     if (await migrateStep(change.action, before, resource(change, 'after', 'queue'), mctx)) return;
   }
   switch (change.action) {

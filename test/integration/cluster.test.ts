@@ -15,7 +15,12 @@
  */
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
+import { connect } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { amqpTarget } from '../../src/apply/amqp-connection.js';
+import { Migration } from '../../src/apply/migrate.js';
+import { ManagementClient } from '../../src/live/http.js';
+import type { QueueResource } from '../../src/model/types.js';
 import { specFile, warrenAt } from '../helpers/cli.js';
 
 const ENABLED = process.env.WARREN_CLUSTER !== '0';
@@ -90,6 +95,7 @@ describe.skipIf(!ENABLED)('a 3-node cluster', () => {
   }, 240_000);
 
   afterAll(async () => {
+    await broker('cluster-ctl', '2', 'set_vm_memory_high_watermark', '0.4').catch(() => undefined);
     await api('DELETE', `/api/vhosts/${enc(vhost)}`, 2).catch(() => undefined);
   }, 60_000);
 
@@ -163,5 +169,121 @@ describe.skipIf(!ENABLED)('a 3-node cluster', () => {
     expect([...(q.body.online ?? [])].sort()).toEqual(live);
     const replan = await run('plan', spec({ 'qq-2': { type: 'quorum', arguments: { 'x-quorum-initial-group-size': 2 } }, 'qq-new-3': { type: 'quorum', arguments: { 'x-quorum-initial-group-size': 3 } } }), '--detailed-exitcode');
     expect(replan.code, replan.stdout).toBe(0);
+  });
+
+  describe('a memory alarm during a --migrate replacement (publishes blocked cluster-wide)', () => {
+    /** Node 2 alone: the queues below live there, and node 1 is down by now. */
+    const node2 = (): { management: string; amqp: string } => ({ management: urls.management.split(',')[1] ?? '', amqp: urls.amqp.split(',')[1] ?? '' });
+    const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+    async function alarm(on: boolean): Promise<void> {
+      await broker('cluster-ctl', '2', 'set_vm_memory_high_watermark', ...(on ? ['absolute', '1000000'] : ['0.4']));
+      for (let i = 0; i < 100; i++) {
+        const nodes = await api<{ name: string; mem_alarm?: boolean }[]>('GET', '/api/nodes?columns=name,mem_alarm');
+        if (nodes.body.some((n) => n.mem_alarm === true) === on) return;
+        await sleep(200);
+      }
+      throw new Error(`the memory alarm did not turn ${on ? 'on' : 'off'}`);
+    }
+
+    /** A classic queue `name` holding `n` messages, applied through Warren. */
+    async function filled(name: string, n: number): Promise<void> {
+      const r = await warrenAt(node2(), 'apply', spec({ [name]: { bind: [{ exchange: 'events', routing_key: `${name}.#` }] } }), '--auto-approve');
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      const conn = await connect(`${node2().amqp}/${enc(vhost)}`);
+      const ch = await conn.createConfirmChannel();
+      for (let i = 0; i < n; i++) ch.publish('events', `${name}.x`, Buffer.from(`m${i}`), { persistent: true, messageId: `${name}-${i}` });
+      await ch.waitForConfirms();
+      await conn.close();
+    }
+
+    /** Ready messages in a queue (0 when it does not exist), exact: a passive declare, not the statistics. */
+    async function ready(queue: string): Promise<number> {
+      const conn = await connect(`${node2().amqp}/${enc(vhost)}`);
+      conn.on('error', () => undefined);
+      try {
+        const ch = await conn.createChannel();
+        ch.on('error', () => undefined);
+        return (await ch.checkQueue(queue)).messageCount;
+      } catch {
+        return 0; // 404: the channel is closed, the queue does not exist
+      } finally {
+        await conn.close().catch(() => undefined);
+      }
+    }
+
+    /**
+     * Messages in the queue and in its migration's temporary queues: once
+     * they add up to `want`, or to the same count for 2 s (copies the broker
+     * held during the alarm arrive after it clears).
+     */
+    async function held(name: string, want: number): Promise<number> {
+      const queues = [name, `${name}.warren-migrate.backlog`, `${name}.warren-migrate.incoming`];
+      let total = -1;
+      let same = 0;
+      for (let i = 0; i < 60 && total !== want && same < 5; i++) {
+        if (i > 0) await sleep(400);
+        const now = (await Promise.all(queues.map(ready))).reduce((a, b) => a + b, 0);
+        same = now === total ? same + 1 : 0;
+        total = now;
+      }
+      return total;
+    }
+
+    function migration(name: string, blockedTimeoutMs: number, notes: string[], http: ManagementClient): Migration {
+      const after: QueueResource = { kind: 'queue', vhost, name, type: 'classic', durable: true, auto_delete: false, arguments: { 'x-max-length': 100_000 } };
+      return new Migration(vhost, after, { http, target: amqpTarget(node2().amqp, vhost), allowDataLoss: false, blockedTimeoutMs, note: (m) => notes.push(m) });
+    }
+
+    it('waits while the alarm lasts, says so, and finishes with every message once it clears', async () => {
+      await filled('alarmed', 300);
+      const http = new ManagementClient(node2().management);
+      const notes: string[] = [];
+      try {
+        await alarm(true);
+        const running = migration('alarmed', 60_000, notes, http).run();
+        await sleep(3_000);
+        await alarm(false);
+        const report = await running;
+        expect(report.backlog).toBe(300);
+      } finally {
+        await alarm(false);
+        await http.close();
+      }
+      expect(notes.join('\n')).toMatch(/the broker blocked the migration's publishes for \d+\.\d s \(a resource alarm\); it waited and went on/);
+      expect(await held('alarmed', 300)).toBe(300);
+      const q = await api<{ arguments: Record<string, unknown> }>('GET', `/api/queues/${enc(vhost)}/alarmed`);
+      expect(q.body.arguments).toMatchObject({ 'x-max-length': 100_000 });
+    });
+
+    it('stops safely when the alarm outlasts --alarm-timeout, keeping every message; a re-run finishes the migration', async () => {
+      await filled('stuck', 300);
+      const after = spec({ stuck: { arguments: { 'x-max-length': 100_000 }, bind: [{ exchange: 'events', routing_key: 'stuck.#' }] } });
+      try {
+        await alarm(true);
+        const t0 = Date.now();
+        const stopped = await warrenAt(node2(), 'apply', after, '--auto-approve', '--migrate', '--alarm-timeout', '2');
+        const out = stopped.stdout + stopped.stderr;
+        expect(stopped.code, out).toBe(1);
+        expect(out).toMatch(/the broker has blocked publishing for 2 s .*the migration stopped with every message kept.*run apply again: the migration resumes/);
+        expect(Date.now() - t0).toBeLessThan(30_000);
+        // At least once: the copies of messages in flight (the broker read them
+        // before it blocked) arrive when the alarm clears, their originals kept.
+        const inFlight = Number(/(\d+) messages? w(?:as|ere) in flight/.exec(out)?.[1] ?? 0);
+        await alarm(false);
+        const kept = await held('stuck', 300);
+        expect(kept).toBeGreaterThanOrEqual(300);
+        expect(kept).toBeLessThanOrEqual(300 + inFlight);
+        const again = await warrenAt(node2(), 'apply', after, '--auto-approve', '--migrate');
+        expect(again.code, again.stdout + again.stderr).toBe(0);
+        expect(again.stdout + again.stderr).toContain('finished an interrupted migration');
+        expect(await held('stuck', kept)).toBe(kept);
+      } finally {
+        await alarm(false);
+      }
+      const rows = await api<{ name: string }[]>('GET', `/api/queues/${enc(vhost)}?columns=name`);
+      expect(rows.body.map((r) => r.name).filter((n) => n.includes('warren-migrate'))).toEqual([]);
+      expect((await warrenAt(node2(), 'plan', after, '--detailed-exitcode')).code).toBe(0);
+    });
   });
 });

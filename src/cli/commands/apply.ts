@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { applyPlan, DEFAULT_CONCURRENCY, type ApplyEvent } from '../../apply/execute.js';
 import { acquireLock, lockVhost, type Lock } from '../../apply/lock.js';
-import { finishMigrationsFor } from '../../apply/migrate.js';
+import { BLOCKED_TIMEOUT_MS, finishMigrationsFor } from '../../apply/migrate.js';
 import { ManagementClient } from '../../live/http.js';
 import { listVhosts, readLive } from '../../live/read.js';
 import { describeChange, describeResource, type Change } from '../../model/change.js';
@@ -31,6 +31,7 @@ interface ApplyOptions extends CommonOptions, SpecOptions {
   readonly allowDestructive?: boolean;
   readonly concurrency?: string;
   readonly lockTimeout?: string;
+  readonly alarmTimeout?: string;
 }
 
 export function registerApply(program: Command, io: Io, setExit: (code: number) => void): void {
@@ -45,10 +46,18 @@ export function registerApply(program: Command, io: Io, setExit: (code: number) 
     .option('--allow-destructive', 'allow changes that destroy state the spec does not manage: bindings dropped with a deleted or replaced exchange or queue, policies changed over queues holding messages')
     .option('--allow-broadened-permissions', 'allow changes that widen what an existing user may do (PERMISSION_BROADENED)')
     .option('--concurrency <n>', 'AMQP channels per vhost', String(DEFAULT_CONCURRENCY))
-    .option('--lock-timeout <seconds>', 'how long to wait for another apply on the same broker to finish', '60');
+    .option('--lock-timeout <seconds>', 'how long to wait for another apply on the same broker to finish', '60')
+    .option(
+      '--alarm-timeout <seconds>',
+      'with --migrate: how long to wait while a memory or disk alarm blocks publishing before stopping the migration (every message kept; a re-run resumes it)',
+      String(BLOCKED_TIMEOUT_MS / 1000),
+    );
   specOptions(endpointOptions(formatOption(cmd, ['text', 'json'])))
     .addHelpText('after', '\nExit status: 0 applied (or nothing to do), 1 error, refused or failed step.')
     .action(async (files: string[], opts: ApplyOptions) => {
+      // Bad numbers fail before anything is read or locked.
+      secondsOption('--lock-timeout', opts.lockTimeout ?? '60');
+      alarmTimeoutMs(opts);
       const saved = files.length === 1 && files[0] ? await readSavedPlan(files[0], io.cwd) : null;
       const desired = saved ? null : await loadOrFail(files, io, opts);
       const targets = await resolveTargets(opts, io);
@@ -84,7 +93,7 @@ async function withLock(
   let lock: Lock;
   try {
     const vhost = lockVhost(vhosts, await listVhosts(client));
-    const timeoutMs = Math.max(0, Number(opts.lockTimeout ?? '60')) * 1000;
+    const timeoutMs = secondsOption('--lock-timeout', opts.lockTimeout ?? '60') * 1000;
     lock = await acquireLock(endpoints.amqp, client, vhost, {
       timeoutMs,
       onWait: (holder) =>
@@ -102,7 +111,9 @@ async function withLock(
 
 /** Plan, guard, confirm, apply and verify against one broker; resolves with the exit code. */
 async function applyTo(desired: Desired, endpoints: Endpoints, opts: ApplyOptions, io: Io, warnings: readonly Diagnostic[]): Promise<number> {
-  if (opts.migrate) await finishMigrationsFor(desired, endpoints, { allowDataLoss: opts.allowDataLoss === true, note: (m) => io.err(`${m}\n`) });
+  if (opts.migrate) {
+    await finishMigrationsFor(desired, endpoints, { allowDataLoss: opts.allowDataLoss === true, blockedTimeoutMs: alarmTimeoutMs(opts), note: (m) => io.err(`${m}\n`) });
+  }
   const { plan } = await computePlan(desired, endpoints, opts.prune === true);
   return execute(plan, endpoints, opts, io, {
     confirm: !opts.autoApprove,
@@ -209,6 +220,7 @@ async function execute(plan: PlanDocument, endpoints: Endpoints, opts: ApplyOpti
       allowDataLoss: opts.allowDataLoss === true,
     allowDestructive: opts.allowDestructive === true,
       migrate: opts.migrate === true,
+      blockedTimeoutMs: alarmTimeoutMs(opts),
       concurrency: Math.max(1, Number.parseInt(opts.concurrency ?? String(DEFAULT_CONCURRENCY), 10) || DEFAULT_CONCURRENCY),
       ...(reporter ? { onEvent: reporter.onEvent } : {}),
     });
@@ -299,4 +311,18 @@ function progress(io: Io, e: ApplyEvent, secrets: string[], style: ReturnType<ty
     case 'start':
       break;
   }
+}
+
+/** `--alarm-timeout` in ms. */
+function alarmTimeoutMs(opts: ApplyOptions): number {
+  return opts.alarmTimeout === undefined ? BLOCKED_TIMEOUT_MS : secondsOption('--alarm-timeout', opts.alarmTimeout) * 1000;
+}
+
+/** A flag's number of seconds (≥ 0), or a clear error. */
+function secondsOption(flag: string, value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) {
+    throw new WarrenError(diagnostic('INVALID_OPTION', `${flag} takes a number of seconds, e.g. ${flag} 60 (got ${JSON.stringify(value)})`));
+  }
+  return n;
 }
