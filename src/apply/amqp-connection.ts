@@ -8,7 +8,7 @@
 import type { Channel, ChannelModel, Options } from 'amqplib';
 import { diagnostic, WarrenError } from '../model/diagnostics.js';
 import { describeNetworkError, errorCode } from '../live/http.js';
-import { FAILOVER_CONNECT_TIMEOUT_MS, noAnswerWithin, splitUrls, type UnreachableEndpoint } from '../live/endpoints.js';
+import { FAILOVER_CONNECT_TIMEOUT_MS, knownDown, noAnswerWithin, rememberDown, splitUrls, type UnreachableEndpoint } from '../live/endpoints.js';
 import { redactSecrets, redactUrl, safeDecode } from '../util/redact.js';
 import { parseAmqpError, type AmqpFailure } from './errors.js';
 
@@ -123,6 +123,13 @@ export class VhostConnection {
     let model: ChannelModel | undefined;
     const failures: string[] = [];
     for (const [i, target] of candidates.entries()) {
+      // Found silent a moment ago by another connection of this process: skip it while another URL remains.
+      const remembered = i < candidates.length - 1 ? knownDown('amqp', target.redactedUrl) : undefined;
+      if (remembered !== undefined) {
+        this.unreachable.push({ api: 'amqp', url: target.redactedUrl, reason: remembered });
+        failures.push(`${target.redactedUrl} (${remembered})`);
+        continue;
+      }
       try {
         model = await amqpConnect(target.connect, {
           timeout,
@@ -139,6 +146,7 @@ export class VhostConnection {
         }
         const reason = redactSecrets(netReason(err, timeout), [target.password]);
         this.unreachable.push({ api: 'amqp', url: target.redactedUrl, reason });
+        rememberDown('amqp', target.redactedUrl, reason);
         failures.push(`${target.redactedUrl} (${reason})`);
       }
     }

@@ -65,3 +65,45 @@ export function unreachableWarnings(list: readonly UnreachableEndpoint[]): Diagn
   }
   return out;
 }
+
+/**
+ * How long this process remembers an endpoint that did not answer. One
+ * command opens several clients (the lock, the plan, the apply, the check
+ * after it; a connection per vhost): the first pays the timeout, the others
+ * skip the endpoint at once. Long enough for one command, short enough that a
+ * node that comes back is used again by a long-running library user.
+ */
+export const DOWN_MEMORY_MS = 60_000;
+const recentlyDown = new Map<string, { readonly reason: string; readonly at: number }>();
+
+/** An endpoint's host and port: what answers or not (an AMQP URL's vhost does not matter). */
+function hostKey(api: UnreachableEndpoint['api'], url: string): string {
+  try {
+    const u = new URL(url);
+    return `${api} ${u.protocol}//${u.host}`;
+  } catch {
+    return `${api} ${url}`;
+  }
+}
+
+/** Remembers that `url` of `api` did not answer, and why. */
+export function rememberDown(api: UnreachableEndpoint['api'], url: string, reason: string, now = Date.now()): void {
+  recentlyDown.set(hostKey(api, url), { reason, at: now });
+}
+
+/** Why `url` of `api` (its host and port) did not answer in the last DOWN_MEMORY_MS, or undefined. */
+export function knownDown(api: UnreachableEndpoint['api'], url: string, now = Date.now()): string | undefined {
+  const key = hostKey(api, url);
+  const seen = recentlyDown.get(key);
+  if (seen === undefined) return undefined;
+  if (now - seen.at > DOWN_MEMORY_MS) {
+    recentlyDown.delete(key);
+    return undefined;
+  }
+  return seen.reason;
+}
+
+/** Forgets every remembered endpoint (tests). */
+export function forgetDownEndpoints(): void {
+  recentlyDown.clear();
+}

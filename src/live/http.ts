@@ -27,7 +27,7 @@ import type * as Undici from 'undici';
 import type { Pool } from 'undici';
 import { diagnostic, WarrenError, type Diagnostic } from '../model/diagnostics.js';
 import { redactSecrets, redactUrl, safeDecode } from '../util/redact.js';
-import { FAILOVER_CONNECT_TIMEOUT_MS, noAnswerWithin, splitUrls, unreachableWarnings, type UnreachableEndpoint } from './endpoints.js';
+import { FAILOVER_CONNECT_TIMEOUT_MS, knownDown, noAnswerWithin, rememberDown, splitUrls, unreachableWarnings, type UnreachableEndpoint } from './endpoints.js';
 
 /** Encodes one path segment (vhost `/` → `%2F`, queue `a b#c` → `a%20b%23c`). */
 export function seg(name: string): string {
@@ -231,7 +231,9 @@ export class ManagementClient {
     this.down.add(i);
     const url = this.endpoint(i).redactedUrl;
     if (this.unreachable.some((u) => u.url === url)) return;
-    this.unreachable.push({ api: 'management', url, reason: this.redact(reason) });
+    const said = this.redact(reason);
+    rememberDown('management', url, said);
+    this.unreachable.push({ api: 'management', url, reason: said });
   }
 
   /**
@@ -249,6 +251,14 @@ export class ManagementClient {
     const elsewhere = this.endpoints.some((_, j) => j !== i && !this.down.has(j));
     if (!elsewhere) return Promise.resolve(undefined);
     const ep = this.endpoint(i);
+    // Another client of this process found it silent a moment ago: do not wait again.
+    const remembered = knownDown('management', ep.redactedUrl);
+    if (remembered !== undefined) {
+      this.markUnreachable(i, remembered);
+      const skipped = Promise.resolve(new Error(remembered));
+      this.probes.set(i, skipped);
+      return skipped;
+    }
     const probe = (async (): Promise<Error | undefined> => {
       try {
         const res = await (await ep.pool()).request({
