@@ -30,182 +30,113 @@ const queueType = {
   enum: ['classic', 'quorum', 'stream', 'undefined'],
 } as const;
 
+/** A string field. */
+function text(description: string) {
+  return { description, type: 'string' } as const;
+}
+
+/**
+ * A top-level list of entries: objects closed to other fields (ajv reports the
+ * unknown ones, which the loader turns into warnings).
+ */
+function entries<const R extends readonly string[], const P extends Record<string, unknown>>(
+  description: string,
+  required: R,
+  properties: P,
+) {
+  return {
+    description,
+    type: 'array',
+    items: { type: 'object', required, additionalProperties: false, properties },
+  } as const;
+}
+
 export const DEFINITIONS_SCHEMA = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
   $id: 'urn:warren:schema:definitions',
   description: 'A RabbitMQ definitions export.',
   type: 'object',
   properties: {
-    vhosts: {
-      description: 'Virtual hosts.',
-      type: 'array',
-      items: {
+    vhosts: entries('Virtual hosts.', ['name'], {
+      name: text('Vhost name.'),
+      description: text('Vhost description.'),
+      tags,
+      default_queue_type: queueType,
+      metadata: {
+        description: 'Vhost metadata (3.11+).',
         type: 'object',
-        required: ['name'],
         additionalProperties: false,
-        properties: {
-          name: { description: 'Vhost name.', type: 'string' },
-          description: { description: 'Vhost description.', type: 'string' },
-          tags,
-          default_queue_type: queueType,
-          metadata: {
-            description: 'Vhost metadata (3.11+).',
-            type: 'object',
-            additionalProperties: false,
-            properties: { description: { type: 'string' }, tags, default_queue_type: queueType },
-          },
-          limits: limitsSchema,
-          protected_from_deletion: { description: 'Deletion protection (ignored).' },
-          tracing: { description: 'Tracing flag (ignored).' },
-          cluster_state: { description: 'Cluster state (ignored).' },
-        },
+        properties: { description: { type: 'string' }, tags, default_queue_type: queueType },
       },
-    },
-    exchanges: {
-      description: 'Exchanges.',
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['name', 'type'],
-        additionalProperties: false,
-        properties: {
-          name: { description: 'Exchange name.', type: 'string' },
-          vhost: { description: 'The vhost of the exchange.', type: 'string' },
-          type: { description: 'Exchange type.', type: 'string' },
-          durable: { description: 'Survives a restart. Default: true.', type: 'boolean' },
-          auto_delete: { description: 'Deleted with its last binding. Default: false.', type: 'boolean' },
-          internal: { description: 'Not publishable by clients. Default: false.', type: 'boolean' },
-          arguments: argumentsSchema,
-        },
-      },
-    },
-    queues: {
-      description: 'Queues.',
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['name'],
-        additionalProperties: false,
-        properties: {
-          name: { description: 'Queue name.', type: 'string' },
-          vhost: { description: 'The vhost of the queue.', type: 'string' },
-          type: { description: 'Queue type (recent exports).', enum: ['classic', 'quorum', 'stream'] },
-          durable: { description: 'Survives a restart. Default: true.', type: 'boolean' },
-          auto_delete: { description: 'Deleted with its last consumer. Default: false.', type: 'boolean' },
-          arguments: argumentsSchema,
-        },
-      },
-    },
-    users: {
-      description: 'Users (global).',
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['name'],
-        additionalProperties: false,
-        properties: {
-          name: { description: 'User name.', type: 'string' },
-          password_hash: { description: 'Password hash; empty for a passwordless user.', type: 'string' },
-          hashing_algorithm: { description: 'Hashing algorithm of password_hash.', type: 'string' },
-          tags: { description: 'User tags, as a list or a comma-separated string.', type: ['array', 'string'], items: { type: 'string' } },
-          limits: limitsSchema,
-        },
-      },
-    },
-    permissions: {
-      description: 'Permissions of users in vhosts.',
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['user', 'vhost', 'configure', 'write', 'read'],
-        additionalProperties: false,
-        properties: {
-          user: { description: 'User name.', type: 'string' },
-          vhost: { description: 'Vhost.', type: 'string' },
-          configure: { description: 'Configure regex.', type: 'string' },
-          write: { description: 'Write regex.', type: 'string' },
-          read: { description: 'Read regex.', type: 'string' },
-        },
-      },
-    },
-    topic_permissions: {
-      description: 'Topic permissions of users in vhosts.',
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['user', 'vhost', 'exchange', 'write', 'read'],
-        additionalProperties: false,
-        properties: {
-          user: { description: 'User name.', type: 'string' },
-          vhost: { description: 'Vhost.', type: 'string' },
-          exchange: { description: 'Topic exchange.', type: 'string' },
-          write: { description: 'Write regex.', type: 'string' },
-          read: { description: 'Read regex.', type: 'string' },
-        },
-      },
-    },
-    policies: {
-      description: 'Policies.',
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['name', 'pattern', 'definition'],
-        additionalProperties: false,
-        properties: {
-          name: { description: 'Policy name.', type: 'string' },
-          vhost: { description: 'Vhost.', type: 'string' },
-          pattern: { description: 'Name pattern.', type: 'string' },
-          'apply-to': { description: 'queues, exchanges, all, ...', type: 'string' },
-          priority: { description: 'Priority.', type: 'integer' },
-          definition: { description: 'Policy definition.', type: 'object' },
-        },
-      },
-    },
-    parameters: {
-      description: 'Runtime parameters (including operator policies and vhost limits).',
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['name', 'component', 'value'],
-        additionalProperties: false,
-        properties: {
-          name: { description: 'Parameter name.', type: 'string' },
-          vhost: { description: 'Vhost.', type: 'string' },
-          component: { description: 'Component, e.g. shovel.', type: 'string' },
-          value: { description: 'Value.' },
-        },
-      },
-    },
-    global_parameters: {
-      description: 'Global runtime parameters.',
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['name', 'value'],
-        additionalProperties: false,
-        properties: {
-          name: { description: 'Parameter name.', type: 'string' },
-          value: { description: 'Value.' },
-        },
-      },
-    },
-    bindings: {
-      description: 'Bindings.',
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['source', 'destination', 'destination_type'],
-        additionalProperties: false,
-        properties: {
-          source: { description: 'Source exchange.', type: 'string' },
-          vhost: { description: 'The vhost of the binding.', type: 'string' },
-          destination: { description: 'Destination queue or exchange.', type: 'string' },
-          destination_type: { description: 'queue or exchange.', enum: ['queue', 'exchange'] },
-          routing_key: { description: 'Routing key. Default: empty.', type: 'string' },
-          arguments: argumentsSchema,
-        },
-      },
-    },
+      limits: limitsSchema,
+      protected_from_deletion: { description: 'Deletion protection (ignored).' },
+      tracing: { description: 'Tracing flag (ignored).' },
+      cluster_state: { description: 'Cluster state (ignored).' },
+    }),
+    exchanges: entries('Exchanges.', ['name', 'type'], {
+      name: text('Exchange name.'),
+      vhost: text('The vhost of the exchange.'),
+      type: text('Exchange type.'),
+      durable: { description: 'Survives a restart. Default: true.', type: 'boolean' },
+      auto_delete: { description: 'Deleted with its last binding. Default: false.', type: 'boolean' },
+      internal: { description: 'Not publishable by clients. Default: false.', type: 'boolean' },
+      arguments: argumentsSchema,
+    }),
+    queues: entries('Queues.', ['name'], {
+      name: text('Queue name.'),
+      vhost: text('The vhost of the queue.'),
+      type: { description: 'Queue type (recent exports).', enum: ['classic', 'quorum', 'stream'] },
+      durable: { description: 'Survives a restart. Default: true.', type: 'boolean' },
+      auto_delete: { description: 'Deleted with its last consumer. Default: false.', type: 'boolean' },
+      arguments: argumentsSchema,
+    }),
+    users: entries('Users (global).', ['name'], {
+      name: text('User name.'),
+      password_hash: text('Password hash; empty for a passwordless user.'),
+      hashing_algorithm: text('Hashing algorithm of password_hash.'),
+      tags: { description: 'User tags, as a list or a comma-separated string.', type: ['array', 'string'], items: { type: 'string' } },
+      limits: limitsSchema,
+    }),
+    permissions: entries('Permissions of users in vhosts.', ['user', 'vhost', 'configure', 'write', 'read'], {
+      user: text('User name.'),
+      vhost: text('Vhost.'),
+      configure: text('Configure regex.'),
+      write: text('Write regex.'),
+      read: text('Read regex.'),
+    }),
+    topic_permissions: entries('Topic permissions of users in vhosts.', ['user', 'vhost', 'exchange', 'write', 'read'], {
+      user: text('User name.'),
+      vhost: text('Vhost.'),
+      exchange: text('Topic exchange.'),
+      write: text('Write regex.'),
+      read: text('Read regex.'),
+    }),
+    policies: entries('Policies.', ['name', 'pattern', 'definition'], {
+      name: text('Policy name.'),
+      vhost: text('Vhost.'),
+      pattern: text('Name pattern.'),
+      'apply-to': text('queues, exchanges, all, ...'),
+      priority: { description: 'Priority.', type: 'integer' },
+      definition: { description: 'Policy definition.', type: 'object' },
+    }),
+    parameters: entries('Runtime parameters (including operator policies and vhost limits).', ['name', 'component', 'value'], {
+      name: text('Parameter name.'),
+      vhost: text('Vhost.'),
+      component: text('Component, e.g. shovel.'),
+      value: { description: 'Value.' },
+    }),
+    global_parameters: entries('Global runtime parameters.', ['name', 'value'], {
+      name: text('Parameter name.'),
+      value: { description: 'Value.' },
+    }),
+    bindings: entries('Bindings.', ['source', 'destination', 'destination_type'], {
+      source: text('Source exchange.'),
+      vhost: text('The vhost of the binding.'),
+      destination: text('Destination queue or exchange.'),
+      destination_type: { description: 'queue or exchange.', enum: ['queue', 'exchange'] },
+      routing_key: text('Routing key. Default: empty.'),
+      arguments: argumentsSchema,
+    }),
   },
 } as const;
 
