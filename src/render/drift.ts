@@ -6,11 +6,12 @@
  * built from it.
  */
 import { describeResource } from '../model/change.js';
+import { formatDiagnostic, type Diagnostic } from '../model/diagnostics.js';
 import { resourceKey } from '../model/keys.js';
 import type { PlanDocument } from '../model/plan.js';
 import { KINDS, type Kind, type ResourceMap } from '../model/types.js';
 import { renderJunit, type JunitCase } from './junit.js';
-import { codeBlock, contextLine, details, graphSection, listWithin, plural, table, DEFAULT_DETAIL_BUDGET, DEFAULT_MAX_DETAILS, type MarkdownOptions } from './markdown.js';
+import { codeBlock, contextLine, details, graphSection, listWithin, plural, table, warningsSection, DEFAULT_DETAIL_BUDGET, DEFAULT_MAX_DETAILS, type MarkdownOptions } from './markdown.js';
 import { plainStyle, type Style } from './style.js';
 
 export const DRIFT_FORMAT_VERSION = 1;
@@ -59,6 +60,8 @@ export interface DriftReport {
   readonly changed: readonly DriftChanged[];
   readonly unmanaged: readonly DriftUnmanaged[];
   readonly summary: DriftSummary;
+  /** What the plan warned about: endpoints of a list that did not answer, policy keys, ... */
+  readonly warnings: readonly Diagnostic[];
 }
 
 /**
@@ -99,6 +102,7 @@ export function driftFromPlan(plan: PlanDocument): DriftReport {
     changed,
     unmanaged,
     summary: { missing: missing.length, changed: changed.length, unmanaged: unmanaged.length },
+    warnings: plan.warnings,
   };
 }
 
@@ -137,6 +141,9 @@ export function renderDriftJson(report: DriftReport): string {
 export function renderDriftText(report: DriftReport, style: Style = plainStyle): string {
   const scope = report.vhosts.map((v) => JSON.stringify(v)).join(', ');
   const lines = [style.bold(`Drift in vhost${report.vhosts.length === 1 ? '' : 's'} ${scope}${report.broker_version ? ` on RabbitMQ ${report.broker_version}` : ''}`), ''];
+  if (report.warnings.length > 0) {
+    lines.push(style.yellow('Warnings:'), ...report.warnings.map((w) => style.yellow(`  ${formatDiagnostic(w)}`)), '');
+  }
   if (report.in_sync) {
     lines.push(style.green('In sync. The broker matches the spec.'), '');
   }
@@ -165,6 +172,7 @@ export function renderDriftMarkdown(report: DriftReport, options: MarkdownOption
   const out = ['<!-- warren:drift -->', '## Warren drift', ''];
   out.push(report.in_sync ? '**In sync.** The broker matches the spec.' : `**Drift: ${s.missing} missing, ${s.changed} changed, ${s.unmanaged} unmanaged.**`, '');
   out.push(contextLine(report.vhosts, report.broker_version, report.warren_version), '');
+  out.push(...warningsSection(report.warnings));
   if (report.in_sync) return `${out.join('\n').trimEnd()}\n`;
 
   const groups: [keyof DriftSummary, readonly DriftEntry[]][] = [['missing', report.missing], ['changed', report.changed], ['unmanaged', report.unmanaged]];
@@ -224,7 +232,14 @@ export function renderDriftJunit(report: DriftReport, declared: ResourceMap): st
     name: u.name,
     failure: { type: 'unmanaged', message: `${where(u)} is on the broker but not declared`, text: `${where(u)}${messagesOf(u)} exists live in a declared vhost but the spec does not declare it; declare it, or delete it (warren apply --prune)` },
   }));
-  return renderJunit([{ name: 'warren drift', cases: [...cases.map(({ classname, name, failure }) => ({ classname, name, ...(failure ? { failure } : {}) })), ...unmanaged] }]);
+  const warnings = report.warnings.map((w) => formatDiagnostic(w)).join('\n');
+  return renderJunit([
+    {
+      name: 'warren drift',
+      cases: [...cases.map(({ classname, name, failure }) => ({ classname, name, ...(failure ? { failure } : {}) })), ...unmanaged],
+      ...(warnings !== '' ? { systemOut: warnings } : {}),
+    },
+  ]);
 }
 
 function caseOf(e: DriftEntry, missing: DriftEntry | undefined, changed: DriftChanged | undefined): JunitCase {

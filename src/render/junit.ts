@@ -22,6 +22,8 @@ export interface JunitCase {
 export interface JunitSuite {
   readonly name: string;
   readonly cases: readonly JunitCase[];
+  /** Printed as the suite's `<system-out>` (warnings, for instance) */
+  readonly systemOut?: string;
 }
 
 export function renderJunit(suites: readonly JunitSuite[]): string {
@@ -40,6 +42,7 @@ export function renderJunit(suites: readonly JunitSuite[]): string {
       const f = c.failure;
       out.push(`${head}>`, `      <failure message="${xmlAttr(f.message)}" type="${xmlAttr(f.type)}">${xmlText(f.text)}</failure>`, '    </testcase>');
     }
+    if (s.systemOut) out.push(`    <system-out>${xmlText(s.systemOut)}</system-out>`);
     out.push('  </testsuite>');
   }
   out.push('</testsuites>');

@@ -200,7 +200,8 @@ export function describe(r: Resource): string[] {
   }
 }
 
-function warningsSection(warnings: readonly Diagnostic[]): string[] {
+/** A **Warnings** list (capped at 50), nothing when there are none. */
+export function warningsSection(warnings: readonly Diagnostic[]): string[] {
   if (warnings.length === 0) return [];
   const lines = capped(warnings, 50, (n) => `- … and ${n} more warnings`).map((w) => (typeof w === 'string' ? w : `- ${mdText(formatDiagnostic(w))}`));
   return ['**Warnings**', '', ...lines, ''];

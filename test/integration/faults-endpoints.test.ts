@@ -78,6 +78,27 @@ describe('endpoint failover', () => {
     expect(plan.stdout).not.toContain('guest:guest@');
   });
 
+  it('`warren drift` reports the endpoint that did not answer in every format, redacted', async () => {
+    const v = await vhost('failover-drift');
+    const { management } = testUrls();
+    const dead = `http://ops:s3cret@127.0.0.1:${await deadPort()}`;
+    const list = `${dead},${management}`;
+    const said = 'did not answer (connection refused); Warren used another endpoint of the list';
+    const json = await warren('drift', spec(v), '--format', 'json', '--management-url', list);
+    expect(json.code, json.stderr).toBe(2); // nothing applied yet: drift
+    const doc = JSON.parse(json.stdout) as { warnings: Array<{ code: string; severity: string; message: string }> };
+    expect(doc.warnings.filter((w) => w.code === 'ENDPOINT_UNREACHABLE').map((w) => w.severity)).toEqual(['warning']);
+    expect(doc.warnings[0]?.message).toContain(`http://ops:****@127.0.0.1:${new URL(dead).port} ${said}`);
+    const text = await warren('drift', spec(v), '--management-url', list);
+    expect(text.stdout).toMatch(/Warnings:\n {2}warning ENDPOINT_UNREACHABLE: management API endpoint http:\/\/ops:\*{4}@/);
+    const md = await warren('drift', spec(v), '--format', 'markdown', '--management-url', list);
+    expect(md.stdout).toContain('**Warnings**');
+    expect(md.stdout).toContain(said);
+    const junit = await warren('drift', spec(v), '--format', 'junit', '--management-url', list);
+    expect(junit.stdout).toMatch(/<system-out>warning ENDPOINT_UNREACHABLE: management API endpoint http:\/\/ops:\*{4}@127\.0\.0\.1:\d+ did not answer/);
+    for (const r of [json, text, md, junit]) expect(r.stdout + r.stderr).not.toContain('s3cret');
+  });
+
   it('`apply --format json` carries the unreachable management and AMQP endpoints in `warnings`, redacted, also with nothing to do', async () => {
     const v = await vhost('failover-json');
     const { management, amqp } = testUrls();
