@@ -13,8 +13,8 @@ import type { FileDecls, Origin, VhostDecl } from './declarations.js';
 import { emptyDecls, makeOrigin } from './declarations.js';
 import type { ParsedSource } from './yaml-source.js';
 import { joinPointer } from './pointer.js';
-import { explicitQueueType, isQueueType } from './queue-type.js';
-import { binding } from './from-native.js';
+import { isQueueType } from './queue-type.js';
+import { binding, exchangeDecl, queueDecl } from './resource-decls.js';
 import { isRecord, q } from './describe.js';
 import { UNSUPPORTED_DEFINITION_KINDS } from './definitions-schema.js';
 import { readDefinitionKinds } from './from-definitions-kinds.js';
@@ -116,21 +116,7 @@ export function fromDefinitions(src: ParsedSource): { decls: FileDecls; diagnost
     if (reserved('exchange', x.name, origin)) return;
     const vhost = vhostOf(x.vhost, `exchange ${q(x.name)}`, origin);
     if (vhost === undefined) return;
-    decls.exchanges.push({
-      kind: 'exchange',
-      origin,
-      resource: {
-        kind: 'exchange',
-        vhost,
-        name: x.name,
-        type: x.type,
-        durable: x.durable ?? true,
-        auto_delete: x.auto_delete ?? false,
-        internal: x.internal ?? false,
-        arguments: { ...x.arguments },
-        source: origin.at,
-      },
-    });
+    decls.exchanges.push(exchangeDecl(vhost, x.name, x, origin));
   });
 
   (doc.queues ?? []).forEach((queue, i) => {
@@ -138,23 +124,9 @@ export function fromDefinitions(src: ParsedSource): { decls: FileDecls; diagnost
     if (reserved('queue', queue.name, origin)) return;
     const vhost = vhostOf(queue.vhost, `queue ${q(queue.name)}`, origin);
     if (vhost === undefined) return;
-    const explicit = explicitQueueType(queue.type, { ...queue.arguments }, () => origin.field('arguments', 'x-queue-type'));
-    diagnostics.push(...explicit.diagnostics);
-    decls.queues.push({
-      kind: 'queue',
-      origin,
-      type: explicit.type,
-      exclusive: false,
-      resource: {
-        kind: 'queue',
-        vhost,
-        name: queue.name,
-        durable: queue.durable ?? true,
-        auto_delete: queue.auto_delete ?? false,
-        arguments: explicit.arguments,
-        source: origin.at,
-      },
-    });
+    const { decl, diagnostics: typeDiagnostics } = queueDecl(vhost, queue.name, queue, false, origin);
+    diagnostics.push(...typeDiagnostics);
+    decls.queues.push(decl);
   });
 
   (doc.bindings ?? []).forEach((b, i) => {

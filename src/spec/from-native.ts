@@ -1,12 +1,11 @@
 /** Declarations of a native spec (format version 1), every default applied. */
 import type { Args, DestinationType, QueueType } from '../model/types.js';
 import type { Diagnostic } from '../model/diagnostics.js';
-import { bindingName } from '../model/keys.js';
-import type { FileDecls, Origin } from './declarations.js';
+import type { FileDecls } from './declarations.js';
 import { emptyDecls, makeOrigin } from './declarations.js';
 import type { ParsedSource } from './yaml-source.js';
 import { joinPointer } from './pointer.js';
-import { explicitQueueType } from './queue-type.js';
+import { binding, exchangeDecl, queueDecl } from './resource-decls.js';
 import { readNativeKinds } from './from-native-kinds.js';
 import { readNativeExtras } from './spec-extras.js';
 
@@ -71,44 +70,16 @@ export function fromNative(src: ParsedSource): { decls: FileDecls; diagnostics: 
 
     for (const [name, x] of Object.entries(v.exchanges ?? {})) {
       const origin = makeOrigin(src, joinPointer(vpath, 'exchanges', name), 'key');
-      decls.exchanges.push({
-        kind: 'exchange',
-        origin,
-        resource: {
-          kind: 'exchange',
-          vhost,
-          name,
-          type: x.type,
-          durable: x.durable ?? true,
-          auto_delete: x.auto_delete ?? false,
-          internal: x.internal ?? false,
-          arguments: { ...x.arguments },
-          source: origin.at,
-        },
-      });
+      decls.exchanges.push(exchangeDecl(vhost, name, x, origin));
     }
 
     for (const [name, raw] of Object.entries(v.queues ?? {})) {
       const queue: NativeQueue = raw ?? {};
       const qpath = joinPointer(vpath, 'queues', name);
       const origin = makeOrigin(src, qpath, 'key');
-      const explicit = explicitQueueType(queue.type, { ...queue.arguments }, () => origin.field('arguments', 'x-queue-type'));
-      diagnostics.push(...explicit.diagnostics);
-      decls.queues.push({
-        kind: 'queue',
-        origin,
-        type: explicit.type,
-        exclusive: queue.exclusive ?? false,
-        resource: {
-          kind: 'queue',
-          vhost,
-          name,
-          durable: queue.durable ?? true,
-          auto_delete: queue.auto_delete ?? false,
-          arguments: explicit.arguments,
-          source: origin.at,
-        },
-      });
+      const { decl, diagnostics: typeDiagnostics } = queueDecl(vhost, name, queue, queue.exclusive ?? false, origin);
+      diagnostics.push(...typeDiagnostics);
+      decls.queues.push(decl);
       (queue.bind ?? []).forEach((b, i) => {
         const path = joinPointer(qpath, 'bind', i);
         const bindOrigin = makeOrigin(src, path, 'value', { source: joinPointer(path, 'exchange'), destination: origin.at });
@@ -123,21 +94,4 @@ export function fromNative(src: ParsedSource): { decls: FileDecls; diagnostics: 
   }
   readNativeKinds(src, decls, diagnostics);
   return { decls, diagnostics };
-}
-
-export function binding(
-  vhost: string,
-  source: string,
-  destination: string,
-  destination_type: DestinationType,
-  routing_key: string | undefined,
-  args: Args | undefined,
-  origin: Origin,
-): FileDecls['bindings'][number] {
-  const identity = { source, destination, destination_type, routing_key: routing_key ?? '', arguments: { ...args } };
-  return {
-    kind: 'binding',
-    origin,
-    resource: { kind: 'binding', vhost, name: bindingName(identity), ...identity, sourceLocation: origin.at },
-  };
 }

@@ -1,0 +1,90 @@
+/**
+ * Exchange, queue and binding declarations built the same way from either
+ * input format, so that both apply the same defaults.
+ */
+import type { Args, DestinationType, QueueType } from '../model/types.js';
+import type { Diagnostic } from '../model/diagnostics.js';
+import { bindingName } from '../model/keys.js';
+import type { BindingDecl, ExchangeDecl, Origin, QueueDecl } from './declarations.js';
+import { explicitQueueType } from './queue-type.js';
+
+/** The fields of an exchange as a file writes them, before defaults. */
+export interface ExchangeFields {
+  readonly type: string;
+  readonly durable?: boolean;
+  readonly auto_delete?: boolean;
+  readonly internal?: boolean;
+  readonly arguments?: Args;
+}
+
+/** The fields of a queue as a file writes them, before defaults. */
+export interface QueueFields {
+  readonly type?: QueueType;
+  readonly durable?: boolean;
+  readonly auto_delete?: boolean;
+  readonly arguments?: Args;
+}
+
+export function exchangeDecl(vhost: string, name: string, x: ExchangeFields, origin: Origin): ExchangeDecl {
+  return {
+    kind: 'exchange',
+    origin,
+    resource: {
+      kind: 'exchange',
+      vhost,
+      name,
+      type: x.type,
+      durable: x.durable ?? true,
+      auto_delete: x.auto_delete ?? false,
+      internal: x.internal ?? false,
+      arguments: { ...x.arguments },
+      source: origin.at,
+    },
+  };
+}
+
+/** A queue declaration, with the diagnostics of its `type` / `x-queue-type` pair. */
+export function queueDecl(
+  vhost: string,
+  name: string,
+  queue: QueueFields,
+  exclusive: boolean,
+  origin: Origin,
+): { decl: QueueDecl; diagnostics: Diagnostic[] } {
+  const explicit = explicitQueueType(queue.type, { ...queue.arguments }, () => origin.field('arguments', 'x-queue-type'));
+  return {
+    decl: {
+      kind: 'queue',
+      origin,
+      type: explicit.type,
+      exclusive,
+      resource: {
+        kind: 'queue',
+        vhost,
+        name,
+        durable: queue.durable ?? true,
+        auto_delete: queue.auto_delete ?? false,
+        arguments: explicit.arguments,
+        source: origin.at,
+      },
+    },
+    diagnostics: explicit.diagnostics,
+  };
+}
+
+export function binding(
+  vhost: string,
+  source: string,
+  destination: string,
+  destination_type: DestinationType,
+  routing_key: string | undefined,
+  args: Args | undefined,
+  origin: Origin,
+): BindingDecl {
+  const identity = { source, destination, destination_type, routing_key: routing_key ?? '', arguments: { ...args } };
+  return {
+    kind: 'binding',
+    origin,
+    resource: { kind: 'binding', vhost, name: bindingName(identity), ...identity, sourceLocation: origin.at },
+  };
+}
