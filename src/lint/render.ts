@@ -1,23 +1,19 @@
 /** Renderers of a `LintReport`: text, the JSON contract, SARIF 2.1.0 for code scanning. */
+import type { TextStyle } from '../render/paint.js';
+import { fillStyle, plural } from '../render/paint.js';
 import { LINT_RULES } from './rules.js';
 import type { LintReport } from './lint.js';
 import type { LintFinding, LintSeverity } from './types.js';
 
-type Paint = (s: string) => string;
+const SLOTS = ['error', 'warning', 'note', 'dim'] as const;
 
-export interface LintTextStyle {
-  readonly error: Paint;
-  readonly warning: Paint;
-  readonly note: Paint;
-  readonly dim: Paint;
-}
-
-const plain: Paint = (s) => s;
+/** Colours of `renderLintText`; each defaults to no colour. */
+export type LintTextStyle = TextStyle<(typeof SLOTS)[number]>;
 
 /** `file:line:column: warning CODE: message` then `  hint: ...`, and a summary. Ends with a newline. */
 export function renderLintText(report: LintReport, style: Partial<LintTextStyle> = {}): string {
-  const paint: Record<LintSeverity, Paint> = { error: style.error ?? plain, warning: style.warning ?? plain, note: style.note ?? plain };
-  const dim = style.dim ?? plain;
+  const paint = fillStyle(SLOTS, style);
+  const dim = paint.dim;
   const lines: string[] = [];
   for (const f of report.findings) {
     const where = f.file ? `${f.file}${f.line ? `:${f.line}:${f.column ?? 1}` : ''}: ` : '';
@@ -27,7 +23,7 @@ export function renderLintText(report: LintReport, style: Partial<LintTextStyle>
   if (lines.length > 0) lines.push('');
   const { error, warning, note } = report.summary;
   const total = error + warning + note;
-  lines.push(total === 0 ? 'no findings' : `${total} finding${total === 1 ? '' : 's'}: ${error} error${error === 1 ? '' : 's'}, ${warning} warning${warning === 1 ? '' : 's'}, ${note} note${note === 1 ? '' : 's'}`);
+  lines.push(total === 0 ? 'no findings' : `${plural(total, 'finding')}: ${plural(error, 'error')}, ${plural(warning, 'warning')}, ${plural(note, 'note')}`);
   const skipped = new Map<string, string[]>();
   for (const r of report.rules) if (r.skipped !== undefined) skipped.set(r.skipped, [...(skipped.get(r.skipped) ?? []), r.code]);
   for (const [why, codes] of skipped) lines.push(dim(`not run: ${codes.join(', ')} (${why})`));

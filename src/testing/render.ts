@@ -1,17 +1,13 @@
 /** Renderers of a `TestReport`: text like a test runner, the JSON contract, JUnit XML. */
 import type { TopologyTestCase } from '../model/spec-extras.js';
+import type { TextStyle } from '../render/paint.js';
+import { fillStyle, plural } from '../render/paint.js';
 import type { CaseResult, TestReport } from './types.js';
 
-type Paint = (s: string) => string;
+const SLOTS = ['pass', 'fail', 'dim', 'warning'] as const;
 
-export interface TestTextStyle {
-  readonly pass: Paint;
-  readonly fail: Paint;
-  readonly dim: Paint;
-  readonly warning: Paint;
-}
-
-const plain: Paint = (s) => s;
+/** Colours of `renderTestText`; each defaults to no colour. */
+export type TestTextStyle = TextStyle<(typeof SLOTS)[number]>;
 
 /**
  * One line per case (`✓` or `✗`, the name, the message and where it went),
@@ -19,7 +15,7 @@ const plain: Paint = (s) => s;
  * by file, then a summary line. Ends with a newline.
  */
 export function renderTestText(report: TestReport, style: Partial<TestTextStyle> = {}): string {
-  const st: TestTextStyle = { pass: style.pass ?? plain, fail: style.fail ?? plain, dim: style.dim ?? plain, warning: style.warning ?? plain };
+  const st = fillStyle(SLOTS, style);
   const lines: string[] = [];
   let file: string | undefined;
   for (const r of report.cases) {
@@ -44,7 +40,7 @@ export function renderTestText(report: TestReport, style: Partial<TestTextStyle>
 function summaryLine(report: TestReport, st: TestTextStyle): string {
   const { total, passed, failed } = report.summary;
   if (total === 0) return 'no tests: add a `tests:` section to the spec (see README, "Topology tests")';
-  const counts = `${total} test${total === 1 ? '' : 's'}: ${st.pass(`${passed} passed`)}${failed > 0 ? `, ${st.fail(`${failed} failed`)}` : ''}`;
+  const counts = `${plural(total, 'test')}: ${st.pass(`${passed} passed`)}${failed > 0 ? `, ${st.fail(`${failed} failed`)}` : ''}`;
   const how =
     report.mode === 'live'
       ? `simulated and published on a temporary vhost of RabbitMQ ${report.broker_version ?? '(unknown version)'}`
