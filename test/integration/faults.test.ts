@@ -16,7 +16,7 @@
  */
 import { connect, type ChannelModel } from 'amqplib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { amqpUrlFor, deleteVhost, freshVhost, testUrls } from '../helpers/broker.js';
+import { amqpUrlFor, deleteVhost, freshVhost, prng, testUrls } from '../helpers/broker.js';
 import { specFile, warren } from '../helpers/cli.js';
 import { startProxy, viaPort } from '../helpers/tcp-proxy.js';
 
@@ -159,18 +159,6 @@ async function lane(id: number, cuts: number, rnd: () => number, log: CutResult[
   } finally {
     await conn.close();
   }
-}
-
-/** A small seeded PRNG (mulberry32), so a failing cut can be replayed with WARREN_FAULT_SEED. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('apply under connection cuts', () => {

@@ -15,7 +15,7 @@ import { bindingName, resourceKey } from '../../src/model/keys.js';
 import type { ArgValue, Args, BindingResource, Desired, ExchangeResource, QueueResource, Resource } from '../../src/model/types.js';
 import { routeMessage, topologyFrom } from '../../src/route/index.js';
 import { agreementFailures, proveOnBroker, simulatedOutcome, type ProbeMessage } from '../../src/testing/index.js';
-import { testUrls } from '../helpers/broker.js';
+import { prng, testUrls } from '../helpers/broker.js';
 
 const DEEP = process.env['WARREN_DEEP'] === '1';
 const TOPOLOGIES = Number(process.env['WARREN_AGREEMENT_TOPOLOGIES'] ?? (DEEP ? 120 : 15));
@@ -23,18 +23,6 @@ const MESSAGES = Number(process.env['WARREN_AGREEMENT_MESSAGES'] ?? (DEEP ? 60 :
 const SEED = Number(process.env['WARREN_AGREEMENT_SEED'] ?? Date.now() % 1_000_000);
 const PARALLEL = 5;
 const VHOST = 'gen';
-
-/** mulberry32: small, fast, good enough to pick shapes; the seed replays a run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Gen {
   readonly random: () => number;
