@@ -108,20 +108,35 @@ export function amqpUrlFor(vhost: string): string {
   return `${u.protocol}//${u.username ? `${u.username}:${u.password}@` : ''}${u.host}/${encodeURIComponent(vhost)}`;
 }
 
+/** Makes fresh vhosts (`freshVhost`) for one test file and deletes them after its tests. */
+export interface VhostMaker {
+  (prefix: string): Promise<string>;
+  /** Deletes `name` with the others: for a vhost the test has something else create. Returns `name`. */
+  adopt(name: string): string;
+}
+
 /**
  * A maker of fresh vhosts for the calling test file: each one is deleted once
- * the file's tests are done. Call it at the top level of the file.
+ * the file's tests are done. Call it at the top level of the file; with
+ * vitest's stacked hooks, `afterAll` hooks registered after it run before
+ * the vhosts are deleted (e.g. closing connections into them).
  */
-export function freshVhosts(): (prefix: string) => Promise<string> {
+export function freshVhosts(): VhostMaker {
   const made: string[] = [];
   afterAll(async () => {
     for (const v of made) await deleteVhost(v);
   });
-  return async (prefix) => {
+  const make = async (prefix: string): Promise<string> => {
     const v = await freshVhost(prefix);
     made.push(v);
     return v;
   };
+  return Object.assign(make, {
+    adopt(name: string): string {
+      made.push(name);
+      return name;
+    },
+  });
 }
 
 /** mulberry32: a small seeded PRNG, so that a randomized test can be replayed from its seed. */

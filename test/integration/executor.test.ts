@@ -8,20 +8,13 @@ import type { Action } from '../../src/model/change.js';
 import { bindingName, resourceKey } from '../../src/model/keys.js';
 import { PLAN_FORMAT_VERSION, type Phase, type PlanDocument, type PlannedChange } from '../../src/model/plan.js';
 import type { Args, BindingResource, ExchangeResource, QueueResource, QueueType, Resource, VhostResource } from '../../src/model/types.js';
-import { amqpUrlFor, deleteVhost, freshVhost, mgmt, testUrls } from '../helpers/broker.js';
+import { amqpUrlFor, freshVhosts, mgmt, testUrls } from '../helpers/broker.js';
 
-const created: string[] = [];
 const users: string[] = [];
 afterAll(async () => {
-  for (const v of created) await deleteVhost(v);
   for (const u of users) await mgmt('DELETE', `/api/users/${seg(u)}`);
 });
-
-async function vhost(prefix: string): Promise<string> {
-  const v = await freshVhost(prefix);
-  created.push(v);
-  return v;
-}
+const vhost = freshVhosts();
 
 // --- building plans by hand -------------------------------------------------
 
@@ -94,8 +87,7 @@ async function publish(v: string, q: string, body: string): Promise<void> {
 
 describe('applyPlan', () => {
   it('creates a vhost, exchanges, queues and bindings, with integer args typed as long', async () => {
-    const v = `warren-test-exec-create-${randomBytes(4).toString('hex')}`;
-    created.push(v);
+    const v = vhost.adopt(`warren-test-exec-create-${randomBytes(4).toString('hex')}`);
     const p = plan([
       change('create', vhostRes(v, { description: 'made by warren', tags: ['a', 'b'], default_queue_type: 'quorum' })),
       change('create', exchange(v, 'orders', 'topic', { arguments: { 'alternate-exchange': 'unrouted' } })),
@@ -162,9 +154,8 @@ describe('applyPlan', () => {
   });
 
   it('grants the AMQP user permissions on a vhost it created, and says so', async () => {
-    const v = `warren-test-exec-perm-${randomBytes(4).toString('hex')}`;
+    const v = vhost.adopt(`warren-test-exec-perm-${randomBytes(4).toString('hex')}`);
     const user = `warren-test-user-${randomBytes(4).toString('hex')}`;
-    created.push(v);
     users.push(user);
     expect((await mgmt('PUT', `/api/users/${seg(user)}`, { password: 'pw-9f8e7d', tags: '' })).ok).toBe(true);
     const amqp = new URL(testUrls().amqp);

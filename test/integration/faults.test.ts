@@ -15,8 +15,8 @@
  * (WARREN_FAULT_CUTS overrides).
  */
 import { connect, type ChannelModel } from 'amqplib';
-import { afterAll, describe, expect, it } from 'vitest';
-import { amqpUrlFor, deleteVhost, freshVhost, prng, testUrls } from '../helpers/broker.js';
+import { describe, expect, it } from 'vitest';
+import { amqpUrlFor, freshVhosts, prng, testUrls } from '../helpers/broker.js';
 import { specFile, warren } from '../helpers/cli.js';
 import { startProxy, viaPort } from '../helpers/tcp-proxy.js';
 
@@ -28,10 +28,7 @@ const debug = (msg: string): void => {
   if (process.env.WARREN_FAULT_DEBUG === '1') console.log(`[faults ${new Date().toISOString().slice(11, 23)}] ${msg}`);
 };
 
-const vhosts: string[] = [];
-afterAll(async () => {
-  for (const v of vhosts) await deleteVhost(v);
-});
+const vhost = freshVhosts();
 
 /** Spec `side` (a or b) of the flip; `keep*` queues are in both and hold messages. */
 function topology(v: string, side: 'a' | 'b'): string {
@@ -92,8 +89,7 @@ interface CutResult {
 
 /** One lane: its own vhost, flipping between the two specs under cuts. */
 async function lane(id: number, cuts: number, rnd: () => number, log: CutResult[]): Promise<void> {
-  const v = await freshVhost(`faults-${id}`);
-  vhosts.push(v);
+  const v = await vhost(`faults-${id}`);
   const specs = { a: topology(v, 'a'), b: topology(v, 'b') };
   const { management, amqp } = testUrls();
   const m = new URL(management);

@@ -7,26 +7,20 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { deleteVhost, freshVhost, mgmt, testUrls } from '../helpers/broker.js';
+import { freshVhosts, mgmt, testUrls } from '../helpers/broker.js';
 import { specFile, warren } from '../helpers/cli.js';
 import { applyPlan } from '../../src/apply/execute.js';
 import type { PlanDocument } from '../../src/model/plan.js';
 
 const enc = encodeURIComponent;
-const vhosts: string[] = [];
 const users: string[] = [];
 const globals: string[] = [];
-async function vhost(prefix: string): Promise<string> {
-  const v = await freshVhost(prefix);
-  vhosts.push(v);
-  return v;
-}
 const unique = (prefix: string): string => `warren-test-${prefix}-${randomBytes(4).toString('hex')}`;
 afterAll(async () => {
-  for (const v of vhosts) await deleteVhost(v);
   for (const u of users) await mgmt('DELETE', `/api/users/${enc(u)}`);
   for (const g of globals) await mgmt('DELETE', `/api/global-parameters/${enc(g)}`);
 });
+const vhost = freshVhosts();
 
 interface JsonPlan {
   changes: { action: string; kind: string; name: string; vhost: string }[];
@@ -162,9 +156,8 @@ describe('a definitions export with every kind', () => {
     const exported = (await mgmt<Record<string, unknown[]>>('GET', '/api/definitions')).body;
 
     // keep this test's vhost and user, renamed; other state of the shared broker is not ours
-    const v2 = unique('defs-dst');
+    const v2 = vhost.adopt(unique('defs-dst'));
     const u2 = unique('defs-user2');
-    vhosts.push(v2);
     users.push(u2);
     const rename = (x: Record<string, unknown>): Record<string, unknown> => ({
       ...x,
@@ -204,8 +197,7 @@ describe('a definitions export with every kind', () => {
 
 describe('vhost default queue type on RabbitMQ 3.10', () => {
   it('replaces an empty vhost to change it, and refuses when the vhost holds queues', async () => {
-    const v = unique('dqt');
-    vhosts.push(v);
+    const v = vhost.adopt(unique('dqt'));
     const spec = (dqt: string, queues: Record<string, unknown> = {}): string => specFile({ version: 1, vhosts: { [v]: { default_queue_type: dqt, queues } } });
     await apply(spec('classic'));
     const { plan } = await planJson(spec('quorum'));

@@ -6,28 +6,22 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { deleteVhost, freshVhost, mgmt, testUrls } from '../helpers/broker.js';
+import { freshVhosts, mgmt, testUrls } from '../helpers/broker.js';
 import { specFile, warren } from '../helpers/cli.js';
 import { applyPlan } from '../../src/apply/execute.js';
 import type { PlanDocument } from '../../src/model/plan.js';
 
 const enc = encodeURIComponent;
-const vhosts: string[] = [];
 const users: string[] = [];
-async function vhost(prefix: string): Promise<string> {
-  const v = await freshVhost(prefix);
-  vhosts.push(v);
-  return v;
-}
 function user(prefix: string): string {
   const u = `warren-test-${prefix}-${randomBytes(4).toString('hex')}`;
   users.push(u);
   return u;
 }
 afterAll(async () => {
-  for (const v of vhosts) await deleteVhost(v);
   for (const u of users) await mgmt('DELETE', `/api/users/${enc(u)}`);
 });
+const vhost = freshVhosts();
 
 interface JsonPlan {
   changes: { action: string; kind: string; name: string; fields: { field: string; before?: unknown; after?: unknown }[]; matches?: { kind: string; name: string }[] }[];

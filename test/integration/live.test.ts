@@ -4,23 +4,16 @@ import { HttpError, ManagementClient, seg } from '../../src/live/http.js';
 import { GLOBAL_PATHS, readLive } from '../../src/live/read.js';
 import { WarrenError } from '../../src/model/diagnostics.js';
 import type { Resource } from '../../src/model/types.js';
-import { amqpUrlFor, deleteVhost, freshVhost, mgmt, testUrls } from '../helpers/broker.js';
+import { amqpUrlFor, freshVhosts, mgmt, testUrls } from '../helpers/broker.js';
 
 /** The AMQP topology (what these tests are about), without users, permissions and the like. */
 const isTopology = (r: { kind: string }): boolean => ['vhost', 'exchange', 'queue', 'binding'].includes(r.kind);
 
-const created: string[] = [];
+const vhost = freshVhosts();
 const clients: ManagementClient[] = [];
 afterAll(async () => {
   for (const c of clients) await c.close();
-  for (const v of created) await deleteVhost(v);
 });
-
-async function vhost(prefix: string): Promise<string> {
-  const v = await freshVhost(prefix);
-  created.push(v);
-  return v;
-}
 
 function client(url = testUrls().management): ManagementClient {
   const c = new ManagementClient(url);
@@ -151,8 +144,7 @@ describe('readLive', () => {
   });
 
   it('encodes awkward vhost and queue names, and skips declared vhosts that do not exist', async () => {
-    const v = `warren-test-live/odd name?#%-${Date.now()}`;
-    created.push(v);
+    const v = vhost.adopt(`warren-test-live/odd name?#%-${Date.now()}`);
     await ok('PUT', `/api/vhosts/${seg(v)}`, { description: '', tags: 'x,y' });
     await ok('PUT', `/api/queues/${seg(v)}/${seg('a b/c#d?e%f')}`, { durable: true, auto_delete: false, arguments: {} });
     const observed = await readLive(client(), [v, 'warren-test-absent-vhost']);

@@ -8,16 +8,11 @@ import { amqpTarget } from '../../src/apply/amqp-connection.js';
 import { Migration } from '../../src/apply/migrate.js';
 import { ManagementClient } from '../../src/live/http.js';
 import type { QueueResource } from '../../src/model/types.js';
-import { amqpUrlFor, deleteVhost, freshVhost, mgmt, testUrls } from '../helpers/broker.js';
+import { amqpUrlFor, freshVhosts, mgmt, testUrls } from '../helpers/broker.js';
 import { specFile, warren } from '../helpers/cli.js';
 
-const vhosts: string[] = [];
+const vhost = freshVhosts();
 const connections: ChannelModel[] = [];
-async function vhost(prefix: string): Promise<string> {
-  const v = await freshVhost(prefix);
-  vhosts.push(v);
-  return v;
-}
 async function amqp(v: string): Promise<ChannelModel> {
   const c = await connect(amqpUrlFor(v));
   connections.push(c);
@@ -25,7 +20,6 @@ async function amqp(v: string): Promise<ChannelModel> {
 }
 afterAll(async () => {
   for (const c of connections) await c.close().catch(() => undefined);
-  for (const v of vhosts) await deleteVhost(v);
 });
 
 const enc = encodeURIComponent;
