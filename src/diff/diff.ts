@@ -1,7 +1,7 @@
 import type { Change, DiffOptions, DiffResult, Unmanaged } from '../model/change.js';
 import { diagnostic, type Diagnostic } from '../model/diagnostics.js';
 import { namedKey, resourceKey } from '../model/keys.js';
-import { isGlobalKind, type BindingResource, type Desired, type Observed, type Resource } from '../model/types.js';
+import { isGlobalKind, type BindingResource, type Desired, type Observed, type QueueResource, type Resource } from '../model/types.js';
 import { compareFields, type CompareContext } from './compare.js';
 import { ownershipOf } from './ownership.js';
 
@@ -32,6 +32,9 @@ export function diff(desired: Desired, observed: Observed, options: DiffOptions)
   // namedKey -> label, of replaced vhosts, exchanges and queues: the broker drops what hangs off them
   const replaced = new Map<string, string>();
 
+  // Declared classic queues whose node is down (namedKey -> why, bindings left alone).
+  const down = new Map<string, { why: string; want: QueueResource; bindings: number }>();
+
   // Declared resources found live: when that is every live one, nothing is unmanaged.
   let found = 0;
   for (const [key, want] of desired.resources) {
@@ -42,6 +45,7 @@ export function diff(desired: Desired, observed: Observed, options: DiffOptions)
       continue;
     }
     found += 1;
+    if (live.kind === 'queue' && want.kind === 'queue' && live.unavailable !== undefined) down.set(key, { why: live.unavailable, want, bindings: 0 });
     const fields = compareFields(live, want, ctx);
     if (fields.length === 0) continue;
     const forcing = fields.filter((f) => f.forces_replacement);
@@ -74,12 +78,28 @@ export function diff(desired: Desired, observed: Observed, options: DiffOptions)
     if (want.kind !== 'binding' && replaced.size === 0) continue; // nothing to look up twice
     const live = observed.resources.get(key);
     if (!live) {
-      if (want.kind === 'binding') changes.push(make('create', want, undefined, [], ['binding is declared but does not exist'], key));
+      if (want.kind !== 'binding') continue;
+      // The broker lists no binding of a queue whose node is down: not missing, unknown.
+      const queueDown = down.size > 0 && want.destination_type === 'queue' ? down.get(namedKey('queue', want.vhost, want.destination)) : undefined;
+      if (queueDown) queueDown.bindings += 1;
+      else changes.push(make('create', want, undefined, [], ['binding is declared but does not exist'], key));
       continue;
     }
     if (want.kind === 'binding') found += 1;
     const dropped = droppedBy(want, replaced);
     if (dropped) changes.push(make('create', want, live, [], [`re-created: ${dropped} is replaced, which drops its ${plural(want.kind)}`], key));
+  }
+
+  for (const { why, want, bindings } of down.values()) {
+    const left = bindings === 0 ? '' : `; the plan leaves its ${bindings} declared binding${bindings === 1 ? '' : 's'} alone, because RabbitMQ neither lists nor changes the bindings of a queue that is down`;
+    warnings.push(
+      diagnostic(
+        'QUEUE_UNAVAILABLE',
+        `queue "${want.name}" in vhost "${want.vhost}" is unavailable: ${why}${left}; start the node and plan again`,
+        want.source,
+        'warning',
+      ),
+    );
   }
 
   const unmanaged: Unmanaged[] = [];

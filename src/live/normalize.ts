@@ -182,10 +182,12 @@ export function normalizeQueues(json: unknown, vhost: string): NormalizedQueues 
     };
     const messages = row['messages'];
     const consumers = row['consumers'];
+    const unavailable = unavailableQueue(rawType, row['state'], row['node']);
     queues.push({
       ...base,
       ...(typeof messages === 'number' ? { messages } : {}),
       ...(typeof consumers === 'number' ? { consumers } : {}),
+      ...(unavailable !== undefined ? { unavailable } : {}),
     });
   }
   return { queues, hidden, skipped };
@@ -268,4 +270,20 @@ export function normalizeBindings(json: unknown, vhost: string, hidden: HiddenNa
     if (typeof propertiesKey === 'string' && !entry.keys.includes(propertiesKey)) entry.keys.push(propertiesKey);
   }
   return [...byKey.values()].map(({ binding, keys }) => ({ ...binding, properties_keys: keys }));
+}
+
+/**
+ * Classic queue states in which the queue's process is not running: its node
+ * is down (`down`), or it failed (`crashed`, `stopped`). The broker then lists
+ * none of its bindings, and refuses to bind to it or declare it (verified on a
+ * 3-node 3.10.8 cluster). Quorum queues and streams live on several nodes and
+ * keep their bindings.
+ */
+const UNAVAILABLE_STATES = new Set(['down', 'crashed', 'stopped']);
+
+/** Why a queue listed with `state` and `node` cannot be used now, or undefined. */
+export function unavailableQueue(type: string, state: unknown, node: unknown): string | undefined {
+  if (type !== 'classic' || typeof state !== 'string' || !UNAVAILABLE_STATES.has(state)) return undefined;
+  const where = typeof node === 'string' && node !== '' ? node : 'its node';
+  return state === 'down' ? `its node ${where} is down` : `it is ${state} on ${where}`;
 }

@@ -26,9 +26,10 @@ import {
  * 3.10; `messages` needs `enable_queue_totals=true`. `consumers` is asked for
  * but 3.10.8 does not return it with `disable_stats` (it lives in the stats
  * DB), so live queues carry no consumer count; deletes rely on the broker's
- * `if-unused` check instead.
+ * `if-unused` check instead. `state` and `node` (returned with
+ * `disable_stats`) tell a classic queue whose node is down.
  */
-export const QUEUE_COLUMNS = 'name,vhost,durable,auto_delete,exclusive,arguments,type,messages,consumers';
+export const QUEUE_COLUMNS = 'name,vhost,durable,auto_delete,exclusive,arguments,type,messages,consumers,state,node';
 
 /**
  * `sort=` (empty) skips the broker's sort by name, which nothing here needs (the

@@ -100,6 +100,12 @@ export interface QueueResource {
   readonly messages?: number;
   /** Live only: consumer count, when the broker reported it. */
   readonly consumers?: number;
+  /**
+   * Live only: why the queue cannot be used now, e.g. `its node rabbit@b is
+   * down` (a classic queue whose node is not running: the broker neither
+   * lists nor changes its bindings). Absent for a usable queue.
+   */
+  readonly unavailable?: string;
 }
 
 export interface BindingResource {

@@ -68,6 +68,7 @@ function spec(extra: Record<string, unknown> = {}): string {
         exchanges: { events: { type: 'topic' } },
         queues: {
           classic: { bind: [{ exchange: 'events', routing_key: 'c.#' }] },
+          'on-node1': { bind: [{ exchange: 'events', routing_key: 'n1.#' }] },
           'qq-3': { type: 'quorum', arguments: { 'x-quorum-initial-group-size': 3 }, bind: [{ exchange: 'events', routing_key: 'q.#' }] },
           stream: { type: 'stream', arguments: { 'x-max-length-bytes': 10_000_000 } },
           ...extra,
@@ -92,6 +93,9 @@ describe.skipIf(!ENABLED)('a 3-node cluster', () => {
     urls = { management: m, amqp: a };
     await api('PUT', `/api/vhosts/${enc(vhost)}`, 2, {});
     await api('PUT', `/api/permissions/${enc(vhost)}/guest`, 2, { configure: '.*', write: '.*', read: '.*' });
+    // A classic queue on node 1, which the failover test stops.
+    const placed = await api('PUT', `/api/queues/${enc(vhost)}/on-node1`, 1, { durable: true, node: node(1) });
+    expect(placed.status).toBe(201);
   }, 240_000);
 
   afterAll(async () => {
@@ -146,6 +150,14 @@ describe.skipIf(!ENABLED)('a 3-node cluster', () => {
     const plan = await run('plan', spec(), '--detailed-exitcode');
     expect(plan.code, plan.stdout + plan.stderr).toBe(0);
     expect(plan.stdout).toContain('ENDPOINT_UNREACHABLE');
+    // The classic queue on the stopped node: the broker lists none of its bindings, and the plan
+    // says so instead of planning to create them (an apply would fail on them).
+    expect(plan.stdout).toContain(`QUEUE_UNAVAILABLE: queue "on-node1" in vhost "${vhost}" is unavailable: its node ${node(1)} is down; the plan leaves its 1 declared binding alone`);
+    // An export would lack its bindings: refused, nothing written.
+    const exported = await run('export', '--vhost', vhost);
+    expect(exported.code, exported.stdout + exported.stderr).toBe(1);
+    expect(exported.stderr).toContain(`QUEUE_UNAVAILABLE: cannot export vhost "${vhost}" completely: queue "on-node1" is unavailable (its node ${node(1)} is down)`);
+    expect(exported.stdout).toBe('');
     const down = { management: new URL(mgmtBase(1)).host, amqp: new URL(urls.amqp.split(',')[0] ?? '').host };
     expect(plan.stdout).toContain(`http://guest:****@${down.management}`);
 

@@ -4,6 +4,8 @@ import { renderDefinitions } from '../../export/definitions.js';
 import { exportNative } from '../../export/native.js';
 import { ManagementClient } from '../../live/http.js';
 import { listVhosts, readLive } from '../../live/read.js';
+import { diagnostic, WarrenError, type Diagnostic } from '../../model/diagnostics.js';
+import type { ResourceMap } from '../../model/types.js';
 import { EXIT, type Io } from '../context.js';
 import { singleTarget } from '../targets.js';
 import { endpointOptions, formatOption, type CommonOptions } from '../options.js';
@@ -31,6 +33,7 @@ export function registerExport(program: Command, io: Io, setExit: (code: number)
       try {
         const vhosts = opts.vhost.length > 0 ? opts.vhost : await listVhosts(client);
         const observed = await readLive(client, vhosts);
+        refuseUnavailableQueues(observed.resources);
         text =
           opts.format === 'definitions'
             ? renderDefinitions(observed.resources, { vhosts })
@@ -43,4 +46,23 @@ export function registerExport(program: Command, io: Io, setExit: (code: number)
       else io.out(text);
       setExit(EXIT.ok);
     });
+}
+
+/**
+ * A classic queue whose node is down is listed without any of its bindings:
+ * an export would silently lack them (and a spec applied with prune later
+ * deletes them once the node is back). Refuse instead.
+ */
+function refuseUnavailableQueues(resources: ResourceMap): void {
+  const down: Diagnostic[] = [];
+  for (const r of resources.values()) {
+    if (r.kind !== 'queue' || r.unavailable === undefined) continue;
+    down.push(
+      diagnostic(
+        'QUEUE_UNAVAILABLE',
+        `cannot export vhost ${JSON.stringify(r.vhost)} completely: queue ${JSON.stringify(r.name)} is unavailable (${r.unavailable}), and RabbitMQ does not list the bindings of a queue that is down; start the node and export again, or leave the vhost out (--vhost)`,
+      ),
+    );
+  }
+  if (down.length > 0) throw new WarrenError(down);
 }

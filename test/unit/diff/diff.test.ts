@@ -28,6 +28,22 @@ describe('diff', () => {
     expect(diff(desired(...rs), observed(...rs), { prune: true })).toEqual({ changes: [], unmanaged: [], warnings: [] });
   });
 
+  it('leaves the bindings of a classic queue whose node is down alone, and says so', () => {
+    const d = desired(exchange('x'), queue('down'), queue('up'), binding('x', 'down', 'a'), binding('x', 'down', 'b'), binding('x', 'up', 'c'));
+    // The broker lists neither of the down queue's bindings; the live queue's one is really missing.
+    const r = diff(d, observed(exchange('x'), queue('down', { unavailable: 'its node rabbit@b is down' }), queue('up')), { prune: true });
+    expect(r.changes.map((c) => `${c.action} ${c.kind} ${c.name}`)).toEqual(['create binding x -> up [c]']);
+    expect(r.warnings).toEqual([
+      {
+        code: 'QUEUE_UNAVAILABLE',
+        severity: 'warning',
+        message:
+          'queue "down" in vhost "v" is unavailable: its node rabbit@b is down; the plan leaves its 2 declared bindings alone, because RabbitMQ neither lists nor changes the bindings of a queue that is down; start the node and plan again',
+      },
+    ]);
+    expect(r.unmanaged).toEqual([]);
+  });
+
   it('creates what is missing, including the vhost', () => {
     const d = desired(exchange('x'), queue('q'), binding('x', 'q'));
     const o: Observed = { broker: { version: '3.10.8', exchangeTypes: [] }, vhosts: ['v'], resources: new Map() };

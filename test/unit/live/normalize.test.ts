@@ -191,3 +191,14 @@ describe('normalizeArgs', () => {
     expect(() => normalizeArgs('x', 'here')).toThrow(/here: 'arguments' is not an object/);
   });
 });
+
+describe('unavailableQueue', () => {
+  it('tells a classic queue whose node is down or whose process failed', async () => {
+    const { unavailableQueue } = await import('../../../src/live/normalize.js');
+    expect(unavailableQueue('classic', 'down', 'rabbit@b')).toBe('its node rabbit@b is down');
+    expect(unavailableQueue('classic', 'crashed', 'rabbit@a')).toBe('it is crashed on rabbit@a');
+    expect(unavailableQueue('classic', 'running', 'rabbit@a')).toBeUndefined();
+    expect(unavailableQueue('classic', undefined, undefined)).toBeUndefined();
+    expect(unavailableQueue('quorum', 'down', 'rabbit@a')).toBeUndefined(); // replicated: its bindings stay listed
+  });
+});
