@@ -89,6 +89,20 @@ export async function proveOnBroker(desired: Desired, messages: readonly ProbeMe
       queuesByVhost.set(r.vhost, list);
     }
     const publishers = new Map<string, Publisher>();
+    // A memory or disk alarm blocks every publisher until it clears: the probes would wait forever.
+    let onBlocked: (reason: string) => void = () => undefined;
+    const blocked = new Promise<never>((_, reject) => {
+      onBlocked = (reason) =>
+        reject(
+          new WarrenError(
+            diagnostic(
+              'PROBE_BLOCKED',
+              `warren test --live cannot publish: the broker is blocking publishers (${reason}: a memory or disk alarm); run the tests again once the alarm has cleared (rabbitmq-diagnostics alarms)`,
+            ),
+          ),
+        );
+    });
+    blocked.catch(() => undefined);
     const outcomes: LiveOutcome[] = [];
     const durationsMs: number[] = [];
     for (const m of messages) {
@@ -98,11 +112,12 @@ export async function proveOnBroker(desired: Desired, messages: readonly ProbeMe
         const model = await amqpConnect(amqpTarget(endpoints.amqp, vhost).connect, { clientProperties: { connection_name: `warren test --live (${vhost})` } });
         connections.push(model);
         model.on('error', () => undefined);
+        model.on('blocked', (reason: string) => onBlocked(reason));
         p = new Publisher(model, queuesByVhost.get(vhost) ?? []);
         publishers.set(vhost, p);
       }
       const started = performance.now();
-      outcomes.push(await p.probe(m));
+      outcomes.push(await Promise.race([p.probe(m), blocked]));
       durationsMs.push(performance.now() - started);
     }
     return { brokerVersion: observed.broker.version, outcomes, durationsMs, vhosts: temp };

@@ -268,6 +268,29 @@ describe.skipIf(!ENABLED)('a 3-node cluster', () => {
       expect(q.body.arguments).toMatchObject({ 'x-max-length': 100_000 });
     });
 
+    it('`warren test --live` fails at once, saying why, instead of waiting on a blocked publish', async () => {
+      const file = specFile({
+        version: 1,
+        vhosts: { [vhost]: { exchanges: { events: { type: 'topic' } }, queues: { classic: { bind: [{ exchange: 'events', routing_key: 'c.#' }] } } } },
+        tests: [{ name: 'c reaches classic', vhost, exchange: 'events', routing_key: 'c.x', expect: ['classic'] }],
+      });
+      try {
+        await alarm(true);
+        const t0 = Date.now();
+        const r = await warrenAt(node2(), 'test', file, '--live');
+        expect(r.code, r.stdout + r.stderr).toBe(1);
+        expect(r.stderr).toContain('PROBE_BLOCKED: warren test --live cannot publish: the broker is blocking publishers');
+        expect(Date.now() - t0).toBeLessThan(30_000);
+      } finally {
+        await alarm(false);
+      }
+      const left = await api<{ name: string }[]>('GET', '/api/vhosts?columns=name');
+      expect(left.body.map((v) => v.name).filter((n) => n.startsWith('warren-probe'))).toEqual([]);
+      // and once the alarm is gone, the same tests pass on the broker
+      const ok = await warrenAt(node2(), 'test', file, '--live');
+      expect(ok.code, ok.stdout + ok.stderr).toBe(0);
+    });
+
     it('stops safely when the alarm outlasts --alarm-timeout, keeping every message; a re-run finishes the migration', async () => {
       await filled('stuck', 300);
       const after = spec({ stuck: { arguments: { 'x-max-length': 100_000 }, bind: [{ exchange: 'events', routing_key: 'stuck.#' }] } });
