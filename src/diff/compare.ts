@@ -161,7 +161,7 @@ function comparePassword(live: UserPassword, want: UserPassword, env: EnvMap): {
     case 'hash':
       return live.kind === 'hash' && live.algorithm === want.algorithm && live.hash.equals(want.hash) ? undefined : change;
     case 'env': {
-      const password = want.value?.reveal() ?? resolveEnv(want, env);
+      const password = isSensitive(want.value) ? want.value.reveal() : resolveEnv(want, env);
       if (password === undefined || live.kind !== 'hash') return change;
       return passwordMatches(password, live.hash.reveal(), live.algorithm) === true ? undefined : change;
     }

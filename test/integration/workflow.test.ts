@@ -53,6 +53,45 @@ describe('saved plans', () => {
 });
 
 describe('the apply lock', () => {
+  it('applies a saved plan with `{ env: NAME }` passwords: read when applied, kept by an update without them', async () => {
+    const v = await vhost('saved-secrets');
+    const user = `${v}-user`;
+    const envName = `WARREN_TEST_PASSWORD_${process.pid}`;
+    const secret = `pw-${process.pid}-s3cret`;
+    const doc = (tags: string[]): string =>
+      specFile({ version: 1, users: { [user]: { password: { env: envName }, tags } }, vhosts: { [v]: { permissions: { [user]: { configure: '', write: '^x$', read: '^x$' } } } } });
+    const whoami = async (): Promise<number> => {
+      const base = new URL(testUrls().management);
+      const res = await fetch(`http://${base.host}/api/whoami`, { headers: { authorization: `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}` } });
+      return res.status;
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'warren-plan-'));
+    try {
+      process.env[envName] = secret;
+      const created = join(dir, 'create.json');
+      expect((await warren('plan', doc(['management']), '-o', created)).code).toBe(0);
+      expect(readFileSync(created, 'utf8')).not.toContain(secret);
+      const applied = await warren('apply', created);
+      expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+      expect(applied.stdout).toContain('Verified: the broker now matches the plan.');
+      expect(await whoami()).toBe(200);
+
+      // A tag added, the password left as it is: the job that applies it need not have the secret.
+      const updated = join(dir, 'update.json');
+      expect((await warren('plan', doc(['management', 'monitoring']), '-o', updated)).code).toBe(0);
+      delete process.env[envName];
+      const kept = await warren('apply', updated, '--allow-broadened-permissions');
+      expect(kept.code, kept.stdout + kept.stderr).toBe(0);
+      expect(kept.stdout).toContain('Verified: the broker now matches the plan.');
+      expect(await whoami()).toBe(200);
+      const now = await mgmt<{ tags: string[] | string }>('GET', `/api/users/${enc(user)}`);
+      expect(now.body.tags).toEqual(['management', 'monitoring']);
+    } finally {
+      delete process.env[envName];
+      await mgmt('DELETE', `/api/users/${enc(user)}`);
+    }
+  });
+
   it('makes a second apply wait, then fail naming the holder', async () => {
     const v = await vhost('lock');
     const conn = await connect(amqpUrlFor(v));

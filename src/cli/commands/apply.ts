@@ -151,7 +151,7 @@ async function applySaved(plan: PlanDocument, endpoints: Endpoints, opts: ApplyO
     verify: async () => {
       const verifier = new ManagementClient(endpoints.management);
       try {
-        return unappliedChanges(plan.changes, (await readLive(verifier, plan.vhosts)).resources);
+        return unappliedChanges(plan.changes, (await readLive(verifier, plan.vhosts)).resources, { env: io.env });
       } finally {
         await verifier.close();
       }
@@ -217,6 +217,8 @@ async function execute(plan: PlanDocument, endpoints: Endpoints, opts: ApplyOpti
   let result;
   try {
     result = await applyPlan(plan, endpoints, {
+      // `{ env: NAME }` secrets of a saved plan are read when it is applied.
+      env: io.env,
       allowDataLoss: opts.allowDataLoss === true,
     allowDestructive: opts.allowDestructive === true,
       migrate: opts.migrate === true,
