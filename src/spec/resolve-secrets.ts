@@ -49,7 +49,7 @@ function resolveValue(v: ParamValue, env: EnvMap, missing: (name: string) => voi
       missing(v.env);
       return v;
     }
-    return new Sensitive(value, hasCredentials(value) ? `${redactUrl(value)} (from $${v.env})` : `(sensitive, from $${v.env})`);
+    return new Sensitive(value, hasCredentials(value) ? `${redactUrl(value)} (from $${v.env})` : `(sensitive, from $${v.env})`, v.env);
   }
   if (Array.isArray(v)) return (v as readonly ParamValue[]).map((x) => resolveValue(x, env, missing));
   if (typeof v === 'object' && v !== null) {

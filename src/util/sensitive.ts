@@ -19,10 +19,16 @@ export class Sensitive {
   readonly #value: string;
   /** What every output shows instead of the value. */
   readonly display: string;
+  /**
+   * The environment variable the value was read from, if any: JSON (and so a
+   * saved plan) then holds `{ "env": NAME }`, which apply resolves again.
+   */
+  readonly env: string | undefined;
 
-  constructor(value: string, display: string = SENSITIVE_DISPLAY) {
+  constructor(value: string, display: string = SENSITIVE_DISPLAY, env?: string) {
     this.#value = value;
     this.display = display;
+    this.env = env;
   }
 
   /** A URI that may carry credentials: shown with its password masked. */
@@ -38,8 +44,8 @@ export class Sensitive {
     return this.#value === other.#value;
   }
 
-  toJSON(): string {
-    return this.display;
+  toJSON(): string | EnvRef {
+    return this.env === undefined ? this.display : { env: this.env };
   }
 
   toString(): string {

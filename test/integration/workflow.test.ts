@@ -92,6 +92,41 @@ describe('the apply lock', () => {
     }
   });
 
+  it('applies a saved plan with `{ env: NAME }` shovel URIs, and refuses one with a literal secret before changing anything', async () => {
+    const v = await vhost('saved-uris');
+    const envName = `WARREN_TEST_URI_${process.pid}`;
+    const uri = new URL(testUrls().amqp);
+    uri.pathname = `/${enc(v)}`;
+    const shovel = (src: unknown): string =>
+      specFile({ version: 1, vhosts: { [v]: { queues: { src: {}, dst: {} }, shovels: { mv: { 'src-uri': src, 'src-queue': 'src', 'dest-uri': src, 'dest-queue': 'dst' } } } } });
+    const dir = mkdtempSync(join(tmpdir(), 'warren-plan-'));
+    try {
+      process.env[envName] = uri.toString();
+      const byName = join(dir, 'env.json');
+      expect((await warren('plan', shovel({ env: envName }), '-o', byName)).code).toBe(0);
+      expect(readFileSync(byName, 'utf8')).not.toContain(uri.password);
+      expect(readFileSync(byName, 'utf8')).toContain(`"env": "${envName}"`);
+      const applied = await warren('apply', byName);
+      expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+      const live = await mgmt<{ value: Record<string, unknown> }>('GET', `/api/parameters/shovel/${enc(v)}/mv`);
+      expect(live.body.value['src-uri']).toBe(uri.toString());
+
+      // A literal URI with a password: the plan file holds it masked; saving warns, applying refuses, nothing changes.
+      const other = new URL(uri.toString());
+      other.searchParams.set('heartbeat', '15');
+      const literal = join(dir, 'literal.json');
+      const saved = await warren('plan', shovel(other.toString()), '-o', literal);
+      expect(saved.stderr).toContain('warning SECRET_NOT_IN_PLAN');
+      const refused = await warren('apply', literal);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('SECRET_NOT_IN_PLAN: apply refused, nothing was changed');
+      expect(refused.stderr).toContain('(value.src-uri, value.dest-uri)');
+      expect((await mgmt<{ value: Record<string, unknown> }>('GET', `/api/parameters/shovel/${enc(v)}/mv`)).body.value['src-uri']).toBe(uri.toString());
+    } finally {
+      delete process.env[envName];
+    }
+  });
+
   it('makes a second apply wait, then fail naming the holder', async () => {
     const v = await vhost('lock');
     const conn = await connect(amqpUrlFor(v));

@@ -13,6 +13,7 @@ import type { Desired, Resource } from '../../model/types.js';
 import { compareFingerprint } from '../../plan/fingerprint.js';
 import { ALLOW_BROADENED_PERMISSIONS, ALLOW_DESTRUCTIVE, ALLOW_DATA_LOSS, ALLOW_MIGRATE, unallowedHazards } from '../../plan/hazards.js';
 import { unappliedChanges } from '../../plan/verify.js';
+import { secretsNotInPlanFile } from '../../plan/saved-secrets.js';
 import { renderApplyJson, renderApplyText } from '../../render/apply-result.js';
 import { renderPlanText } from '../../render/plan-text.js';
 import { redactSecrets } from '../../util/redact.js';
@@ -128,6 +129,20 @@ async function applyTo(desired: Desired, endpoints: Endpoints, opts: ApplyOption
  * so it needs no confirmation.
  */
 async function applySaved(plan: PlanDocument, endpoints: Endpoints, opts: ApplyOptions, io: Io, lockWarnings: readonly Diagnostic[]): Promise<number> {
+  // Secrets the file holds only as placeholders: refuse before changing anything.
+  const unsaved = plan.changes.flatMap((c) => {
+    const what = secretsNotInPlanFile(c);
+    return what.length === 0 ? [] : [`${describeChange(c)} (${what.join(', ')})`];
+  });
+  if (unsaved.length > 0) {
+    throw new WarrenError(
+      diagnostic(
+        'SECRET_NOT_IN_PLAN',
+        `apply refused, nothing was changed: this saved plan sets secrets it holds only as placeholders (plan files never hold secrets): ${unsaved.join('; ')}; ` +
+          'apply from the spec (warren apply <spec files>), or give these secrets as { env: NAME } and save the plan again',
+      ),
+    );
+  }
   const client = new ManagementClient(endpoints.management);
   const warnings = [...lockWarnings];
   try {

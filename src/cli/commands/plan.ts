@@ -4,8 +4,11 @@ import { renderPlanJson } from '../../render/plan-json.js';
 import { renderPlanText } from '../../render/plan-text.js';
 import { renderPlanMarkdown } from '../../render/markdown.js';
 import type { PlanDocument } from '../../model/plan.js';
+import { describeChange, type Change } from '../../model/change.js';
+import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
+import { secretsNotInPlanFile } from '../../plan/saved-secrets.js';
 import { renderTargetPlansJson } from '../../render/plan-json.js';
-import { EXIT, styleOf, type Io } from '../context.js';
+import { EXIT, printDiagnostics, styleOf, type Io } from '../context.js';
 import { endpointOptions, formatOption, specOptions, type CommonOptions, type SpecOptions } from '../options.js';
 import { resolveTargets } from '../targets.js';
 import { computePlan, loadOrFail, unionOf } from '../pipeline.js';
@@ -42,9 +45,28 @@ export function registerPlan(program: Command, io: Io, setExit: (code: number) =
         else if (opts.format !== 'json') io.out(`${styleOf(opts, io).bold(heading)}${renderPlanText(plan, styleOf(opts, io))}${targets.length > 1 ? '\n' : ''}`);
       }
       const json = plans.length === 1 && plans[0] ? renderPlanJson(plans[0].plan) : renderTargetPlansJson(plans);
-      if (opts.out) await writeFile(opts.out, json);
+      if (opts.out) {
+        await writeFile(opts.out, json);
+        printDiagnostics(io, plans.flatMap((p) => unsavedSecrets(p.plan.changes, opts.out as string)));
+      }
       if (opts.format === 'json') io.out(json);
       const changed = plans.some((p) => p.plan.changes.length > 0);
       setExit(opts.detailedExitcode && changed ? EXIT.changes : EXIT.ok);
     });
+}
+
+/** Warnings for the changes a saved plan cannot apply: their secrets stay in the spec. */
+function unsavedSecrets(changes: readonly Change[], file: string): Diagnostic[] {
+  return changes.flatMap((c) => {
+    const what = secretsNotInPlanFile(c);
+    if (what.length === 0) return [];
+    return [
+      diagnostic(
+        'SECRET_NOT_IN_PLAN',
+        `${describeChange(c)} sets a secret (${what.join(', ')}) that ${file} holds only as a placeholder (plan files never hold secrets): \`warren apply ${file}\` will refuse it; apply from the spec, or give the secret as { env: NAME }`,
+        undefined,
+        'warning',
+      ),
+    ];
+  });
 }

@@ -1,0 +1,44 @@
+/**
+ * Secrets a saved plan cannot carry. A plan file never holds a secret: a
+ * `{ env: NAME }` reference is saved by name and read again when the plan is
+ * applied, but a literal secret (a declared `password_hash`, a URI with a
+ * password written in the spec or the definitions file) is saved only as a
+ * placeholder ("(sensitive)", `amqp://user:****@host`), and applying that
+ * plan could not send it. Found when the plan is saved (a warning) and before
+ * a saved plan changes anything (apply refuses).
+ */
+import type { Change } from '../model/change.js';
+import type { ParamValue } from '../model/types.js';
+import { isSensitive, SENSITIVE_DISPLAY } from '../util/sensitive.js';
+
+/** What of `change` a plan file cannot carry (e.g. `password_hash`, `value.src-uri`), empty when nothing. */
+export function secretsNotInPlanFile(change: Change): string[] {
+  const r = change.after;
+  if (r === undefined || change.action === 'delete') return [];
+  if (r.kind === 'user') {
+    const changes = change.action === 'create' || change.fields.some((f) => f.field === 'password');
+    return changes && r.password.kind === 'hash' && placeholder(r.password.hash) ? ['password_hash'] : [];
+  }
+  if (r.kind === 'parameter' || r.kind === 'global_parameter') {
+    const out: string[] = [];
+    walk(r.value, 'value', out);
+    return out;
+  }
+  return [];
+}
+
+/** In memory, a secret with no variable behind it; read back from a file, its placeholder. */
+function placeholder(v: unknown): boolean {
+  if (isSensitive(v)) return v.env === undefined;
+  return typeof v === 'string' && (v === SENSITIVE_DISPLAY || /:\*{4}@/.test(v));
+}
+
+function walk(v: ParamValue, path: string, out: string[]): void {
+  if (placeholder(v)) {
+    out.push(path);
+    return;
+  }
+  if (isSensitive(v)) return;
+  if (Array.isArray(v)) (v as readonly ParamValue[]).forEach((x, i) => walk(x, `${path}[${i}]`, out));
+  else if (typeof v === 'object' && v !== null) for (const [k, x] of Object.entries(v as Record<string, ParamValue>)) walk(x, `${path}.${k}`, out);
+}
