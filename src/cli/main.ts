@@ -48,10 +48,26 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   }
 }
 
+/**
+ * A stream whose reader went away (`warren lint --list-rules | head`): later
+ * writes are dropped instead of crashing with EPIPE, and the command runs to
+ * its end (an apply is never cut short because nobody reads its output).
+ */
+function writer(stream: NodeJS.WriteStream): (text: string) => void {
+  let closed = false;
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    closed = true;
+  });
+  return (text) => {
+    if (!closed) stream.write(text);
+  };
+}
+
 function processIo(): Io {
   return {
-    out: (t) => void process.stdout.write(t),
-    err: (t) => void process.stderr.write(t),
+    out: writer(process.stdout),
+    err: writer(process.stderr),
     env: process.env,
     stdinIsTTY: process.stdin.isTTY === true,
     stdoutIsTTY: process.stdout.isTTY === true,

@@ -67,12 +67,14 @@ export interface DriftReport {
 /**
  * The drift in a plan. A binding re-created only because its queue or
  * exchange is replaced exists live and is not drift of its own; deletes (a
- * plan made with prune) are unmanaged resources.
+ * plan made with prune) are unmanaged resources; the users Warren connects as
+ * (listed by the plan as protected) are not.
  */
 export function driftFromPlan(plan: PlanDocument): DriftReport {
   const missing: DriftEntry[] = [];
   const changed: DriftChanged[] = [];
-  const unmanaged: DriftUnmanaged[] = plan.unmanaged.map((u) => ({ ...entry(u), ...(u.messages !== undefined ? { messages: u.messages } : {}) }));
+  // The user Warren connects as (protected) is expected on the broker: not drift.
+  const unmanaged: DriftUnmanaged[] = plan.unmanaged.filter((u) => u.protected === undefined).map((u) => ({ ...entry(u), ...(u.messages !== undefined ? { messages: u.messages } : {}) }));
   for (const c of plan.changes) {
     switch (c.action) {
       case 'create':

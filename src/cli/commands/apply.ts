@@ -58,6 +58,7 @@ export function registerApply(program: Command, io: Io, setExit: (code: number) 
     .action(async (files: string[], opts: ApplyOptions) => {
       // Bad numbers fail before anything is read or locked.
       secondsOption('--lock-timeout', opts.lockTimeout ?? '60');
+      concurrencyOption(opts);
       alarmTimeoutMs(opts);
       const saved = files.length === 1 && files[0] ? await readSavedPlan(files[0], io.cwd) : null;
       const desired = saved ? null : await loadOrFail(files, io, opts);
@@ -238,7 +239,7 @@ async function execute(plan: PlanDocument, endpoints: Endpoints, opts: ApplyOpti
     allowDestructive: opts.allowDestructive === true,
       migrate: opts.migrate === true,
       blockedTimeoutMs: alarmTimeoutMs(opts),
-      concurrency: Math.max(1, Number.parseInt(opts.concurrency ?? String(DEFAULT_CONCURRENCY), 10) || DEFAULT_CONCURRENCY),
+      concurrency: concurrencyOption(opts),
       ...(reporter ? { onEvent: reporter.onEvent } : {}),
     });
   } finally {
@@ -340,6 +341,16 @@ function secondsOption(flag: string, value: string): number {
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n) || n < 0) {
     throw new WarrenError(diagnostic('INVALID_OPTION', `${flag} takes a number of seconds, e.g. ${flag} 60 (got ${JSON.stringify(value)})`));
+  }
+  return n;
+}
+
+/** `--concurrency`: a whole number of channels, 1 or more, or a clear error. */
+function concurrencyOption(opts: ApplyOptions): number {
+  const value = opts.concurrency ?? String(DEFAULT_CONCURRENCY);
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || value.trim() === '') {
+    throw new WarrenError(diagnostic('INVALID_OPTION', `--concurrency takes a whole number of AMQP channels per vhost, 1 or more, e.g. --concurrency ${DEFAULT_CONCURRENCY} (got ${JSON.stringify(value)})`));
   }
   return n;
 }

@@ -45,6 +45,12 @@ describe('driftFromPlan', () => {
     expect(driftFromPlan(driftPlan(true)).unmanaged).toEqual(driftFromPlan(driftPlan(false)).unmanaged);
   });
 
+  it('is in sync when the only unmanaged resource is the user Warren connects as', () => {
+    const report = driftFromPlan(planOf([], { unmanaged: [{ kind: 'user', vhost: '', name: 'guest', key: '["user","","guest"]', protected: 'Warren connects as this user' }] }));
+    expect(report.in_sync).toBe(true);
+    expect(report.unmanaged).toEqual([]);
+  });
+
   it('is in sync for an empty plan', () => {
     const report = driftFromPlan(planOf([]));
     expect(report).toMatchObject({ format_version: 1, in_sync: true, missing: [], changed: [], unmanaged: [] });
