@@ -93,6 +93,7 @@ export const DEFINITIONS_SCHEMA = {
     users: entries('Users (global).', ['name'], {
       name: text('User name.'),
       password_hash: text('Password hash; empty for a passwordless user.'),
+      password: text('Not accepted: a plain-text password would keep a secret in the file (PLAIN_TEXT_PASSWORD); give password_hash.'),
       hashing_algorithm: text('Hashing algorithm of password_hash.'),
       tags: { description: 'User tags, as a list or a comma-separated string.', type: ['array', 'string'], items: { type: 'string' } },
       limits: limitsSchema,

@@ -10,6 +10,7 @@
  * parameters have none for that vhost. The broker's own global parameters
  * (`internal_cluster_id`, `cluster_name`) are skipped.
  */
+import { diagnostic, type Diagnostic } from '../model/diagnostics.js';
 import { parameterName, topicPermissionName, userLimitName } from '../model/keys.js';
 import type { Args, UserPassword } from '../model/types.js';
 import { IMPLICIT_GLOBAL_PARAMETERS } from '../model/implicit.js';
@@ -51,13 +52,24 @@ interface DefPolicy {
 export type VhostOf = (vhost: string | undefined, what: string, origin: Origin) => string | undefined;
 
 /** @param src a document that passed `DEFINITIONS_SCHEMA` */
-export function readDefinitionKinds(src: ParsedSource, decls: FileDecls, vhostOf: VhostOf): void {
+export function readDefinitionKinds(src: ParsedSource, decls: FileDecls, vhostOf: VhostOf, diagnostics: Diagnostic[]): void {
   const doc = src.value as DefKindsDoc;
   const at = (section: string, i: number): Origin => makeOrigin(src, joinPointer('', section, i), 'value');
 
   if (doc.users !== undefined) decls.globalKinds.push('user', 'user_limit');
   (doc.users ?? []).forEach((u, i) => {
     const origin = at('users', i);
+    if ((u as { password?: unknown }).password !== undefined) {
+      // RabbitMQ's own import takes it; Warren will not keep a secret in a file (and never repeats it).
+      diagnostics.push(
+        diagnostic(
+          'PLAIN_TEXT_PASSWORD',
+          `user ${q(u.name)} has a plain-text \`password\`, which would keep a secret in the definitions file (and in version control); ` +
+            'replace it with `password_hash` (from `rabbitmqctl hash_password` or a definitions export), or declare the user in a native spec with `password: { env: NAME }`',
+          origin.field('password'),
+        ),
+      );
+    }
     const password: UserPassword =
       u.password_hash === undefined
         ? { kind: 'unmanaged' }

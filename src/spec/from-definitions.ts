@@ -136,7 +136,7 @@ export function fromDefinitions(src: ParsedSource): { decls: FileDecls; diagnost
     decls.bindings.push(binding(vhost, b.source, b.destination, b.destination_type, b.routing_key, b.arguments, origin));
   });
 
-  readDefinitionKinds(src, decls, vhostOf);
+  readDefinitionKinds(src, decls, vhostOf, diagnostics);
 
   if (missingVhost.length > 0 && missingVhost.length === resourceCount && !listed) {
     diagnostics.push(

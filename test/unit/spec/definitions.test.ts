@@ -7,6 +7,14 @@ import { only, where } from './helpers.js';
 const SEED = '/work/shared/acceptance/seed-definitions.json';
 
 describe('RabbitMQ definitions export as a spec', () => {
+  it('refuses a plain-text user password, at its place, without repeating it', () => {
+    const text = JSON.stringify({ users: [{ name: 'app', password: 'hunter2', tags: '' }], vhosts: [{ name: 'v' }] }, null, 2);
+    const { diagnostics } = parseSpecText(text, 'defs.json');
+    expect(diagnostics.map(where)).toEqual([{ code: 'PLAIN_TEXT_PASSWORD', severity: 'error', file: 'defs.json', line: 5, column: 19, path: '/users/0/password' }]);
+    expect(diagnostics[0]?.message).toContain('replace it with `password_hash`');
+    expect(JSON.stringify(diagnostics)).not.toContain('hunter2');
+  });
+
   it('accepts the acceptance seed as it is', () => {
     const { desired, diagnostics } = parseSpecText(readFileSync(SEED, 'utf8'), 'seed-definitions.json');
     expect(diagnostics).toEqual([]);
