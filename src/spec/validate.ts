@@ -1,7 +1,8 @@
 /**
  * Semantic checks of the merged spec: references between resources, names,
- * exchange types, arguments and queue options RabbitMQ would reject. Each
- * diagnostic points at the field that is wrong.
+ * exchange types, arguments, queue options, policy definitions and shovel or
+ * federation URIs RabbitMQ would reject. Each diagnostic points at the field
+ * that is wrong.
  */
 import { BUILTIN_EXCHANGE_TYPES } from '../model/types.js';
 import type { Diagnostic } from '../model/diagnostics.js';
@@ -11,6 +12,7 @@ import { X_MATCH_VALUES, checkArgumentValue, checkExchangeArguments, checkQueueA
 import { KNOWN_EXCHANGE_TYPES, MAX_NAME_BYTES, PREDECLARED_EXCHANGES, checkResourceName, checkVhostName, utf8Bytes } from './names.js';
 import { q } from './describe.js';
 import { closest } from './suggest.js';
+import { checkParameterUris, checkPolicyDefinition } from './validate-kinds.js';
 
 interface VhostIndex {
   readonly exchanges: Map<string, ExchangeDecl>;
@@ -25,6 +27,10 @@ export function validateSpec(model: SpecModel): Diagnostic[] {
   for (const x of model.exchanges) out.push(...checkExchange(x, index));
   for (const queue of model.queues) out.push(...checkQueue(queue));
   for (const b of model.bindings) out.push(...checkBinding(b, index));
+  for (const { resource: r, origin } of model.others) {
+    if (r.kind === 'policy' || r.kind === 'operator_policy') out.push(...checkPolicyDefinition(r, origin));
+    else if (r.kind === 'parameter') out.push(...checkParameterUris(r, origin));
+  }
   return out;
 }
 
