@@ -26,6 +26,11 @@ export interface ParsedSource {
   locate(pointer: string, at?: 'key' | 'value'): SourceLocation | undefined;
   /** Like `locate`, but falls back to the nearest existing ancestor (still reporting `pointer`). */
   locateNearest(pointer: string, at?: 'key' | 'value'): SourceLocation;
+  /**
+   * Whether the value at `pointer` is a plain (unquoted) YAML scalar. Absent
+   * for JSON, whose strings are all quoted.
+   */
+  isPlainScalar?(pointer: string): boolean;
 }
 
 export function parseSource(text: string, file: string): ParsedSource {
@@ -80,7 +85,15 @@ export function parseSource(text: string, file: string): ParsedSource {
     return position(best?.range?.[0] ?? 0, pointer);
   };
 
-  return sourceOf(file, value, diagnostics, find);
+  const isPlainScalar = (pointer: string): boolean => {
+    if (!doc) return false;
+    let node: Node | null | undefined = doc.contents as Node | null;
+    for (const segment of splitPointer(pointer)) node = childOf(doc, node, segment)?.value;
+    if (isAlias(node)) node = node.resolve(doc) as Node | undefined;
+    return isScalar(node) && node.type === 'PLAIN';
+  };
+
+  return { ...sourceOf(file, value, diagnostics, find), isPlainScalar };
 }
 
 /** Where a pointer is: `nearest` falls back to the closest existing ancestor instead of undefined. */
