@@ -8,6 +8,7 @@ import type { SourceLocation } from '../model/types.js';
 import type { Diagnostic } from '../model/diagnostics.js';
 import { diagnostic, hasErrors } from '../model/diagnostics.js';
 import { joinPointer, splitPointer } from './pointer.js';
+import { condenseSyntaxErrors } from './syntax-errors.js';
 
 /** Aliases beyond this many make a document an "alias bomb": refuse it. */
 const MAX_ALIAS_COUNT = 1000;
@@ -50,9 +51,8 @@ export function parseSource(text: string, file: string): ParsedSource {
 
   let value: unknown;
   if (doc) {
-    for (const err of doc.errors) {
-      diagnostics.push(diagnostic('YAML_SYNTAX', `${lowerFirst(err.message)}; fix the ${file.endsWith('.json') ? 'JSON' : 'YAML'} syntax`, position(err.pos[0], '')));
-    }
+    const syntax = doc.errors.map((err) => ({ message: `${lowerFirst(err.message)}; fix the ${file.endsWith('.json') ? 'JSON' : 'YAML'} syntax`, offset: err.pos[0] }));
+    for (const err of condenseSyntaxErrors(text, syntax)) diagnostics.push(diagnostic(err.code, err.message, position(err.offset, '')));
     // yaml's own uniqueKeys check is quadratic in the size of a map; this one is linear.
     for (const dup of duplicateKeys(doc)) {
       const message = `duplicate key \`${truncateKey(dup.key)}\`: a name may appear only once in a map; remove or rename one of them`;
