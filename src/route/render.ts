@@ -36,7 +36,8 @@ export function renderRouteText(result: RouteResult, options: RenderRouteTextOpt
   for (const d of result.deadLetter ?? []) {
     const keys = [d.routingKey, ...(d.cc ?? [])].map((k) => `\`${k}\``).join(', ');
     lines.push('');
-    lines.push(`dead-lettered from ${st.queue(d.queue)} → ${d.exchange === '' ? '(default exchange)' : st.exchange(d.exchange)} with key ${keys}:`);
+    const by = d.policy === undefined ? '' : ` ${st.dim(`(policy ${d.policy})`)}`;
+    lines.push(`dead-lettered from ${st.queue(d.queue)} → ${d.exchange === '' ? '(default exchange)' : st.exchange(d.exchange)}${by} with key ${keys}:`);
     lines.push(...outcomeLines(d.result, st, '  '));
     if (d.cycle) {
       lines.push(
@@ -86,7 +87,7 @@ function hopsText(hops: readonly RouteHop[], st: RouteTextStyle): string {
         case 'default-exchange':
           return `← ${st.dim('(default exchange)')} [${h.binding?.routingKey ?? h.to.name}]`;
         case 'alternate-exchange':
-          return `← ${st.exchange(h.exchange)} (${h.type}) ${st.dim('[alternate exchange]')}`;
+          return `← ${st.exchange(h.exchange)} (${h.type}) ${st.dim(h.policy === undefined ? '[alternate exchange]' : `[alternate exchange, policy ${h.policy}]`)}`;
         case 'binding':
           return `← ${st.exchange(h.exchange)} (${h.type}) [${h.binding?.routingKey ?? ''}]${argsText(h.binding?.arguments)}`;
       }

@@ -1,6 +1,7 @@
 import { diagnostic, type Diagnostic } from '../model/diagnostics.js';
 import type { ArgValue, ExchangeResource } from '../model/types.js';
 import { headersComparisonFor } from './headers.js';
+import { effectiveAlternateExchange, effectiveDeadLetter } from './policies.js';
 import { matchExchange, type MatchInput } from './match.js';
 import { lookupExchange, type RouteTopology, type VhostTopology } from './topology.js';
 import type { DeadLetterRoute, RouteHop, RouteMessage, RouteOneOf, RouteOptions, RoutePath, RouteOutcome, RouteResult } from './types.js';
@@ -17,8 +18,9 @@ const utf8 = new TextEncoder();
  * the exchange itself matched nothing, and `x-consistent-hash` / `x-random` /
  * `x-modulus-hash` exchanges are reported in `oneOf`.
  *
- * Pure: the topology is what `topologyFrom` indexed; alternate and dead-letter
- * exchanges are read from arguments only (policies are not in the model).
+ * Pure: the topology is what `topologyFrom` indexed. Alternate and
+ * dead-letter exchanges are the effective ones: the x-argument, else the
+ * policy that applies (§4).
  */
 export function routeMessage(topology: RouteTopology, message: RouteMessage, options: RouteOptions = {}): RouteResult {
   const outcome = publish(topology, message, options);
@@ -86,9 +88,16 @@ function routeFrom(vt: VhostTopology, start: ExchangeResource, input: MatchInput
     }
     if (m.matched.length === 0) {
       if (m.deadEnd) deadEnds.push(m.deadEnd);
-      const ae = alternateOf(x);
-      if (ae === undefined) continue;
-      const aeHop: RouteHop = { exchange: x.name, type: x.type, via: 'alternate-exchange', to: { kind: 'exchange', name: ae } };
+      const aeSetting = effectiveAlternateExchange(vt.policies, x);
+      if (aeSetting === undefined) continue;
+      const ae = aeSetting.value;
+      const aeHop: RouteHop = {
+        exchange: x.name,
+        type: x.type,
+        via: 'alternate-exchange',
+        ...(aeSetting.policy === undefined ? {} : { policy: aeSetting.policy }),
+        to: { kind: 'exchange', name: ae },
+      };
       if (seen.has(ae)) {
         deadEnds.push(`alternate exchange \`${ae}\` of \`${x.name}\` was already visited, so the message is dropped there (alternate exchanges are cycle-safe)`);
         continue;
@@ -138,8 +147,8 @@ function routeFrom(vt: VhostTopology, start: ExchangeResource, input: MatchInput
       }
       work.push({ x: dest, hops: [...hops, hop] });
     }
-    const ae = alternateOf(x);
-    if (routedToExchangeOnly && ae !== undefined) {
+    const ae = routedToExchangeOnly ? effectiveAlternateExchange(vt.policies, x)?.value : undefined;
+    if (ae !== undefined) {
       deadEnds.push(
         `exchange \`${x.name}\` matched exchange-to-exchange bindings, so its alternate exchange \`${ae}\` is not consulted (an alternate exchange is used only when the exchange itself matches nothing)`,
       );
@@ -148,16 +157,19 @@ function routeFrom(vt: VhostTopology, start: ExchangeResource, input: MatchInput
   return outcome(queues, paths, oneOf, deadEnds, warnings);
 }
 
-/** `x-dead-letter-exchange` of a reached queue: republish with the dead-letter key or the original keys. */
+/** The dead-letter exchange of a reached queue (argument or policy): republish with the dead-letter key or the original keys. */
 function followDeadLetter(vt: VhostTopology, queue: string, message: RouteMessage, options: RouteOptions): DeadLetterRoute | undefined {
   const q = vt.queues.get(queue);
-  const dlx = q?.arguments['x-dead-letter-exchange'];
-  if (!q || typeof dlx !== 'string') return undefined;
-  const dlk = q.arguments['x-dead-letter-routing-key'];
+  const dl = q ? effectiveDeadLetter(vt.policies, q) : undefined;
+  if (!dl) return undefined;
+  const dlx = dl.exchange.value;
+  const dlk = dl.routingKey?.value;
   // With a dead-letter key the CC header is removed; without, all original keys (CC included, BCC already stripped) are reused.
-  const keys = typeof dlk === 'string' ? [dlk] : unique([message.routingKey, ...(message.cc ?? [])]);
+  const keys = dlk !== undefined ? [dlk] : unique([message.routingKey, ...(message.cc ?? [])]);
   const [routingKey = '', ...cc] = keys;
-  const base = { queue, exchange: dlx, routingKey, ...(cc.length > 0 ? { cc } : {}) };
+  // Both come from the one policy in effect, when not from arguments.
+  const policy = dl.exchange.policy ?? dl.routingKey?.policy;
+  const base = { queue, exchange: dlx, routingKey, ...(cc.length > 0 ? { cc } : {}), ...(policy === undefined ? {} : { policy }) };
   const x = lookupExchange(vt, dlx);
   if (!x) {
     const why = `dead-letter exchange \`${dlx}\` of queue \`${queue}\` is not declared, so dead-lettered messages are dropped`;
@@ -182,11 +194,6 @@ function deathHeaders(message: RouteMessage, queue: string): Record<string, ArgV
   if (!('x-first-death-queue' in h)) h['x-first-death-queue'] = queue;
   if (!('x-first-death-exchange' in h)) h['x-first-death-exchange'] = message.exchange;
   return h;
-}
-
-function alternateOf(x: ExchangeResource): string | undefined {
-  const ae = x.arguments['alternate-exchange'];
-  return typeof ae === 'string' && x.name !== '' ? ae : undefined;
 }
 
 function outcome(queues: Set<string>, paths: RoutePath[], oneOf: RouteOneOf[], deadEnds: string[], warnings: Diagnostic[]): RouteOutcome {

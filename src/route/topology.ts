@@ -1,4 +1,5 @@
-import type { BindingResource, ExchangeResource, QueueResource, ResourceMap } from '../model/types.js';
+import type { BindingResource, ExchangeResource, PolicyResource, QueueResource, ResourceMap } from '../model/types.js';
+import { sortPolicies } from './policies.js';
 import { splitTopicKey } from './topic.js';
 
 /** A binding with its key pre-split for topic matching. */
@@ -22,6 +23,12 @@ export interface VhostTopology {
   readonly exchanges: ReadonlyMap<string, ExchangeResource>;
   readonly queues: ReadonlyMap<string, QueueResource>;
   readonly bindingsBySource: ReadonlyMap<string, SourceBindings>;
+  /**
+   * User policies (operator policies cannot set the alternate or dead-letter
+   * exchange), highest priority first: they give exchanges and queues without
+   * the x-argument their alternate and dead-letter exchanges.
+   */
+  readonly policies: readonly PolicyResource[];
 }
 
 /** A topology indexed for routing: built once by `topologyFrom`, then queried without scans. */
@@ -44,6 +51,7 @@ interface MutableVhost {
   exchanges: Map<string, ExchangeResource>;
   queues: Map<string, QueueResource>;
   bindings: Map<string, { all: IndexedBinding[]; byKey: Map<string, IndexedBinding[]> }>;
+  policies: PolicyResource[];
 }
 
 /**
@@ -58,7 +66,7 @@ export function topologyFrom(resources: ResourceMap): RouteTopology {
   const vhostOf = (name: string): MutableVhost => {
     let v = vhosts.get(name);
     if (!v) {
-      v = { name, exchanges: new Map(), queues: new Map(), bindings: new Map() };
+      v = { name, exchanges: new Map(), queues: new Map(), bindings: new Map(), policies: [] };
       vhosts.set(name, v);
     }
     return v;
@@ -73,6 +81,9 @@ export function topologyFrom(resources: ResourceMap): RouteTopology {
         break;
       case 'queue':
         v.queues.set(r.name, r);
+        break;
+      case 'policy':
+        v.policies.push(r);
         break;
       case 'binding': {
         if (r.source === '') break;
@@ -108,7 +119,7 @@ export function topologyFrom(resources: ResourceMap): RouteTopology {
   }
   const out = new Map<string, VhostTopology>();
   for (const v of vhosts.values()) {
-    out.set(v.name, { name: v.name, exchanges: v.exchanges, queues: v.queues, bindingsBySource: v.bindings });
+    out.set(v.name, { name: v.name, exchanges: v.exchanges, queues: v.queues, bindingsBySource: v.bindings, policies: sortPolicies(v.policies) });
   }
   return { vhosts: out };
 }

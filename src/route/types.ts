@@ -44,6 +44,8 @@ export interface RouteHop {
   readonly binding?: { readonly routingKey: string; readonly arguments: Args };
   /** The message key (routing key or a CC/BCC key) that matched, for direct, topic and the default exchange. */
   readonly key?: string;
+  /** `via: 'alternate-exchange'` only: the policy that set it; absent when it is the exchange's argument. */
+  readonly policy?: string;
   readonly to: RouteDestination;
 }
 
@@ -98,12 +100,14 @@ export interface RouteOutcome {
 /** Where a message rejected or expired from `queue` would be republished. */
 export interface DeadLetterRoute {
   readonly queue: string;
-  /** The dead-letter exchange (`""` is the default exchange). */
+  /** The dead-letter exchange (`""` is the default exchange), from the queue's argument or else its policy. */
   readonly exchange: string;
-  /** `x-dead-letter-routing-key` if set, else the message's routing key. */
+  /** The dead-letter routing key (argument, else policy) if set, else the message's routing key. */
   readonly routingKey: string;
   /** Without `x-dead-letter-routing-key`: the message's CC keys, which are routing keys again. */
   readonly cc?: readonly string[];
+  /** The policy that set the dead-letter exchange or key; absent when both are the queue's arguments. */
+  readonly policy?: string;
   /**
    * The republished message reaches `queue` again. The broker then drops it
    * for `queue` unless the cycle contains a rejection (expiry or max-length
@@ -115,6 +119,6 @@ export interface DeadLetterRoute {
 }
 
 export interface RouteResult extends RouteOutcome {
-  /** With `followDeadLetter`: one entry per reached queue that has `x-dead-letter-exchange`, sorted by queue. */
+  /** With `followDeadLetter`: one entry per reached queue that has a dead-letter exchange (argument or policy), sorted by queue. */
   readonly deadLetter?: readonly DeadLetterRoute[];
 }

@@ -1,5 +1,5 @@
 import { bindingName, resourceKey } from '../../../src/model/keys.js';
-import type { Args, BindingResource, ExchangeResource, QueueResource, Resource } from '../../../src/model/types.js';
+import type { Args, BindingResource, ExchangeResource, PolicyResource, QueueResource, QueueType, Resource } from '../../../src/model/types.js';
 import { topologyFrom, type RouteTopology } from '../../../src/route/index.js';
 
 export const VHOST = '/';
@@ -33,4 +33,25 @@ export function e2e(source: string, destination: string, routingKey = '', args: 
 export function topo(...resources: Resource[]): RouteTopology {
   const vhost: Resource = { kind: 'vhost', vhost: VHOST, name: VHOST, description: '', tags: [], default_queue_type: 'classic' };
   return topologyFrom(new Map([vhost, ...resources].map((r) => [resourceKey(r), r])));
+}
+
+export function policy(
+  name: string,
+  pattern: string,
+  definition: Args,
+  opts: { applyTo?: string; priority?: number; vhost?: string; operator?: boolean } = {},
+): PolicyResource {
+  return {
+    kind: opts.operator ? 'operator_policy' : 'policy',
+    vhost: opts.vhost ?? VHOST,
+    name,
+    pattern,
+    apply_to: opts.applyTo ?? 'all',
+    priority: opts.priority ?? 0,
+    definition,
+  };
+}
+
+export function typedQueue(name: string, type: QueueType, args: Args = {}): QueueResource {
+  return { ...queue(name, args), type };
 }
