@@ -19,7 +19,7 @@ import { readLive } from '../live/read.js';
 import { describeChange } from '../model/change.js';
 import { diagnostic, WarrenError } from '../model/diagnostics.js';
 import { resourceKey } from '../model/keys.js';
-import type { ArgValue, Desired, Resource } from '../model/types.js';
+import type { ArgValue, Desired, PolicyResource, Resource } from '../model/types.js';
 import { buildPlan } from '../plan/plan.js';
 import { redactSecrets, urlPassword } from '../util/redact.js';
 import { VERSION } from '../version.js';
@@ -56,7 +56,9 @@ export interface ProbeOptions {
  * Queues are declared as plain classic queues without arguments: routing
  * depends only on exchanges and bindings, and arguments such as a TTL, a
  * maximum length or a dead-letter exchange (or a stream, which has no
- * basic.get) would move or hide a message before it is read back.
+ * basic.get) would move or hide a message before it is read back. The
+ * vhost's user policies are copied with their routing keys only (see
+ * `probePolicy`), so an alternate exchange set by a policy is proved too.
  */
 export async function proveOnBroker(desired: Desired, messages: readonly ProbeMessage[], endpoints: ApplyEndpoints, options: ProbeOptions = {}): Promise<ProbeResult> {
   const secrets = [urlPassword(endpoints.management), urlPassword(endpoints.amqp)].filter((s): s is string => s !== undefined);
@@ -150,9 +152,47 @@ function remap(desired: Desired, temp: ReadonlyMap<string, string>): Desired {
       case 'binding':
         add({ ...r, vhost: to });
         break;
+      case 'policy':
+        add(probePolicy(r, to));
+        break;
     }
   }
   return { vhosts: [...temp.values()], resources };
+}
+
+/** The policy keys that change where a message is routed or dead-lettered. */
+const ROUTING_POLICY_KEYS = ['alternate-exchange', 'dead-letter-exchange', 'dead-letter-routing-key'] as const;
+
+/**
+ * `policy` for the temporary vhost `vhost`, with only its routing keys.
+ *
+ * Every other key goes: a `message-ttl`, `max-length`, `expires`,
+ * `overflow: reject-publish` or `delivery-limit` would apply to the plain
+ * classic probe queues just as an argument would, and expire, drop, delete
+ * or refuse a probe message before it is read back, which is what declaring
+ * the queues without arguments avoids. Operator policies can set only such
+ * keys, so they are not copied at all.
+ *
+ * The policy itself stays, with its pattern, apply-to and priority, even
+ * when it has no routing key: at most one policy applies to a resource, so a
+ * higher-priority policy without an alternate exchange hides a lower one with
+ * it, and dropping it would make the broker use the lower one. The broker
+ * refuses an empty definition, so such a policy keeps an inert
+ * `dead-letter-routing-key`: without a dead-letter exchange (and the probe
+ * queues have no argument one) it does nothing, and it means nothing to
+ * exchanges. (The probe rejects and expires nothing, so nothing is
+ * dead-lettered there: for queues, which policy applies does not change an
+ * outcome; the dead-letter keys are kept so the temporary vhost says what
+ * the spec says.)
+ */
+function probePolicy(policy: PolicyResource, vhost: string): PolicyResource {
+  const definition: Record<string, ArgValue> = {};
+  for (const k of ROUTING_POLICY_KEYS) {
+    const v = policy.definition[k];
+    if (v !== undefined) definition[k] = v;
+  }
+  if (Object.keys(definition).length === 0) definition['dead-letter-routing-key'] = 'warren-probe-inert';
+  return { ...policy, vhost, definition };
 }
 
 /** One confirm channel in one vhost, reopened after the broker closes it (404, 403). */

@@ -82,6 +82,54 @@ describe('warren test', () => {
   });
 });
 
+const POLICY_SPEC = `
+version: 1
+vhosts:
+  shop:
+    exchanges:
+      ex: { type: direct }
+      ae: { type: fanout }
+      hidden: { type: direct }
+      dlx: { type: direct }
+    queues:
+      caught: { bind: [{ exchange: ae }] }
+      hit: { bind: [{ exchange: ex, routing_key: "yes" }] }
+      jobs: { bind: [{ exchange: ex, routing_key: job }] }
+      dead: { bind: [{ exchange: dlx, routing_key: dead }] }
+    policies:
+      ae: { pattern: "^ex$", apply-to: exchanges, definition: { alternate-exchange: ae } }
+      hides: { pattern: "^hidden$", apply-to: all, priority: 2, definition: { expires: 600000 } }
+      low-ae: { pattern: "^hid", apply-to: exchanges, priority: 1, definition: { alternate-exchange: ae } }
+      dl: { pattern: "^jobs$", apply-to: queues, definition: { dead-letter-exchange: dlx, dead-letter-routing-key: dead } }
+      expire-at-once: { pattern: "^(caught|hit)$", apply-to: queues, priority: 5, definition: { message-ttl: 0 } }
+    operator_policies:
+      nothing-kept: { pattern: ".*", apply-to: queues, definition: { max-length: 0 } }
+tests:
+  - { name: policy alternate exchange, exchange: ex, routing_key: nope, expect: [caught] }
+  - { name: a binding beats the alternate exchange, exchange: ex, routing_key: "yes", expect: [hit] }
+  - { name: a higher priority policy without one hides it, exchange: hidden, routing_key: nope, expect_unroutable: true }
+  - { name: policy dead-letter exchange does not change routing, exchange: ex, routing_key: job, expect: [jobs] }
+`;
+
+describe('alternate and dead-letter exchanges set by policies', () => {
+  it('route follows the policy alternate exchange and dead-letter exchange', async () => {
+    const spec = specFile(POLICY_SPEC);
+    const ae = await warren('route', spec, '--exchange', 'ex', '--routing-key', 'nope');
+    expect(ae.stdout).toBe('caught  ← ae (fanout) [] ← ex (direct) [alternate exchange, policy ae]\n');
+    const dl = await warren('route', spec, '--exchange', 'ex', '--routing-key', 'job', '--dead-letter', '--format', 'json');
+    expect(JSON.parse(dl.stdout)).toMatchObject({ queues: ['jobs'], deadLetter: [{ queue: 'jobs', exchange: 'dlx', routingKey: 'dead', policy: 'dl', result: { queues: ['dead'] } }] });
+  });
+
+  it('--live: the temporary vhost gets the policies (routing keys only, so TTLs and limits hide no probe message)', async () => {
+    const r = await warren('test', specFile(POLICY_SPEC), '--live');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/4 tests: 4 passed \(simulated and published on a temporary vhost of RabbitMQ \d/);
+    expect(r.stdout).toContain('✓ policy alternate exchange  (ex [nope] → caught; broker: caught)');
+    expect(r.code).toBe(0);
+    expect(await probeVhosts()).toEqual([]);
+  });
+});
+
 describe('README commands of "Routing" and "Lint"', () => {
   it('route the seed examples as the README shows', async () => {
     const fanout = await warren('route', 'examples/seed-fanout.yaml', '--vhost', '/', '--exchange', 'tasks_fanout', '--routing-key', 'suo_piao');
