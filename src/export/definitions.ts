@@ -1,10 +1,14 @@
 /**
  * Resources → a RabbitMQ definitions document (the shape of
- * `GET /api/definitions` and `rabbitmqctl import_definitions`), limited to
- * vhosts, exchanges, queues and bindings.
+ * `GET /api/definitions` and `rabbitmqctl import_definitions`): vhosts,
+ * exchanges, queues and bindings, and (when there are any) permissions, topic
+ * permissions, policies and parameters, operator policies and vhost limits
+ * among them as RabbitMQ writes them. Not users (a file holding password
+ * hashes is a secret), nor parameters holding credentials.
  */
 import { canonicalArgs } from '../model/keys.js';
 import type { ArgValue, Args, DestinationType, QueueType, ResourceMap } from '../model/types.js';
+import { holdsSecret } from '../util/sensitive.js';
 
 interface DefVhostMeta {
   readonly description: string;
@@ -51,6 +55,10 @@ export interface Definitions {
   readonly exchanges: DefExchange[];
   readonly queues: DefQueue[];
   readonly bindings: DefBinding[];
+  permissions?: { user: string; vhost: string; configure: string; write: string; read: string }[];
+  topic_permissions?: { user: string; vhost: string; exchange: string; write: string; read: string }[];
+  policies?: { vhost: string; name: string; pattern: string; 'apply-to': string; priority: number; definition: Record<string, ArgValue> }[];
+  parameters?: { vhost: string; component: string; name: string; value: unknown }[];
 }
 
 export interface ExportDefinitionsOptions {
@@ -63,6 +71,7 @@ export function exportDefinitions(resources: ResourceMap, options: ExportDefinit
   const wanted = options.vhosts ? new Set(options.vhosts) : undefined;
   const out: Definitions = { vhosts: [], exchanges: [], queues: [], bindings: [] };
   const defaults = new Map<string, QueueType>();
+  const limits = new Map<string, Record<string, number>>();
   for (const r of resources.values()) if (r.kind === 'vhost') defaults.set(r.name, r.default_queue_type);
 
   for (const r of resources.values()) {
@@ -86,8 +95,31 @@ export function exportDefinitions(resources: ResourceMap, options: ExportDefinit
       case 'binding':
         out.bindings.push({ source: r.source, vhost: r.vhost, destination: r.destination, destination_type: r.destination_type, routing_key: r.routing_key, arguments: sorted(r.arguments) });
         break;
+      case 'permission':
+        (out.permissions ??= []).push({ user: r.name, vhost: r.vhost, configure: r.configure, write: r.write, read: r.read });
+        break;
+      case 'topic_permission':
+        (out.topic_permissions ??= []).push({ user: r.user, vhost: r.vhost, exchange: r.exchange, write: r.write, read: r.read });
+        break;
+      case 'policy':
+        (out.policies ??= []).push({ vhost: r.vhost, name: r.name, pattern: r.pattern, 'apply-to': r.apply_to, priority: r.priority, definition: sorted(r.definition) });
+        break;
+      case 'operator_policy':
+        (out.parameters ??= []).push({ vhost: r.vhost, component: 'operator_policy', name: r.name, value: { pattern: r.pattern, 'apply-to': r.apply_to, priority: r.priority, definition: sorted(r.definition) } });
+        break;
+      case 'vhost_limit':
+        limits.set(r.vhost, { ...limits.get(r.vhost), [r.name]: r.value });
+        break;
+      case 'parameter':
+        if (!holdsSecret(r.value)) (out.parameters ??= []).push({ vhost: r.vhost, component: r.component, name: r.parameter, value: r.value });
+        break;
     }
   }
+  for (const [vhost, value] of limits) (out.parameters ??= []).push({ vhost, component: 'vhost-limits', name: 'limits', value });
+  out.permissions?.sort((a, b) => cmp(a.vhost, b.vhost) || cmp(a.user, b.user));
+  out.topic_permissions?.sort((a, b) => cmp(a.vhost, b.vhost) || cmp(a.user, b.user) || cmp(a.exchange, b.exchange));
+  out.policies?.sort((a, b) => cmp(a.vhost, b.vhost) || cmp(a.name, b.name));
+  out.parameters?.sort((a, b) => cmp(a.vhost, b.vhost) || cmp(a.component, b.component) || cmp(a.name, b.name));
   out.vhosts.sort((a, b) => cmp(a.name, b.name));
   out.exchanges.sort((a, b) => cmp(a.vhost, b.vhost) || cmp(a.name, b.name));
   out.queues.sort((a, b) => cmp(a.vhost, b.vhost) || cmp(a.name, b.name));
@@ -117,3 +149,4 @@ function sorted(args: Args): Record<string, ArgValue> {
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+

@@ -6,7 +6,21 @@
  */
 import { Document, isMap, isSeq, visit } from 'yaml';
 import { canonicalArgs } from '../model/keys.js';
-import type { Args, BindingResource, ExchangeResource, QueueResource, Resource, ResourceMap, VhostResource } from '../model/types.js';
+import type {
+  Args,
+  BindingResource,
+  ExchangeResource,
+  ParameterResource,
+  PermissionResource,
+  PolicyResource,
+  QueueResource,
+  Resource,
+  ResourceMap,
+  TopicPermissionResource,
+  VhostLimitResource,
+  VhostResource,
+} from '../model/types.js';
+import { holdsSecret } from '../util/sensitive.js';
 import { PREDECLARED_EXCHANGES } from '../spec/names.js';
 
 /** A live resource the export leaves out, and why; written as a comment at the top. */
@@ -33,7 +47,19 @@ interface VhostParts {
   exchanges: ExchangeResource[];
   queues: QueueResource[];
   bindings: BindingResource[];
+  limits: VhostLimitResource[];
+  permissions: PermissionResource[];
+  topicPermissions: TopicPermissionResource[];
+  policies: PolicyResource[];
+  parameters: ParameterResource[];
 }
+
+/** Native sections of the parameter components that have one; others go under `parameters:`. */
+const PARAMETER_SECTION: Readonly<Record<string, string>> = {
+  shovel: 'shovels',
+  'federation-upstream': 'federation_upstreams',
+  'federation-upstream-set': 'federation_upstream_sets',
+};
 
 export function exportNative(resources: ResourceMap, options: ExportNativeOptions = {}): string {
   const wanted = options.vhosts ? new Set(options.vhosts) : undefined;
@@ -41,13 +67,18 @@ export function exportNative(resources: ResourceMap, options: ExportNativeOption
   const part = (vhost: string): VhostParts => {
     let p = parts.get(vhost);
     if (!p) {
-      p = { meta: undefined, exchanges: [], queues: [], bindings: [] };
+      p = { meta: undefined, exchanges: [], queues: [], bindings: [], limits: [], permissions: [], topicPermissions: [], policies: [], parameters: [] };
       parts.set(vhost, p);
     }
     return p;
   };
   const skipped: SkippedResource[] = [...(options.skipped ?? [])];
   for (const r of resources.values()) {
+    if (r.kind === 'user' || r.kind === 'user_limit' || r.kind === 'global_parameter') {
+      // Global: in scope of a spec only with its own section, which export does not write.
+      skipped.push(skip(r, r.kind === 'global_parameter' ? 'global parameters are not exported' : 'users are not exported: a spec holds no password hashes; declare the users to manage, with password: { env: NAME }'));
+      continue;
+    }
     if (wanted && !wanted.has(r.vhost)) continue;
     const p = part(r.vhost);
     switch (r.kind) {
@@ -63,6 +94,24 @@ export function exportNative(resources: ResourceMap, options: ExportNativeOption
         break;
       case 'binding':
         p.bindings.push(r);
+        break;
+      case 'vhost_limit':
+        p.limits.push(r);
+        break;
+      case 'permission':
+        p.permissions.push(r);
+        break;
+      case 'topic_permission':
+        p.topicPermissions.push(r);
+        break;
+      case 'policy':
+      case 'operator_policy':
+        p.policies.push(r);
+        break;
+      case 'parameter':
+        // A URI with a password is a secret: the file would hold it (or a useless masked copy).
+        if (holdsSecret(r.value)) skipped.push(skip(r, 'holds credentials, which a spec never does: declare it with { env: NAME } in place of the URI (until then, a plan with --prune deletes it)'));
+        else p.parameters.push(r);
         break;
     }
   }
@@ -99,7 +148,7 @@ function header(schema: string, skipped: readonly SkippedResource[]): string {
     lines.push(` Skipped ${skipped.length} resource${skipped.length === 1 ? '' : 's'} (not exported):`);
     const sorted = [...skipped].sort((a, b) => compare(a.vhost, b.vhost) || compare(a.kind, b.kind) || compare(a.name, b.name));
     for (const s of sorted) {
-      const where = s.kind === 'vhost' ? '' : ` in vhost ${JSON.stringify(s.vhost)}`;
+      const where = s.kind === 'vhost' || s.vhost === '' ? '' : ` in vhost ${JSON.stringify(s.vhost)}`;
       lines.push(`   ${oneLine(s.kind)} ${JSON.stringify(s.name)}${where}: ${oneLine(s.reason)}`);
     }
   }
@@ -149,8 +198,51 @@ function vhostNode(p: VhostParts, skipped: SkippedResource[]): Record<string, un
       ...args(b.arguments),
     }));
   }
+  Object.assign(out, kindSections(p));
   return out;
 }
+
+/** limits, permissions, topic_permissions, policies, operator_policies and parameters of one vhost, sorted. */
+function kindSections(p: VhostParts): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const sorted = <T extends { name: string }>(list: readonly T[]): T[] => [...list].sort((a, b) => compare(a.name, b.name));
+  if (p.limits.length > 0) out['limits'] = Object.fromEntries(sorted(p.limits).map((l) => [l.name, l.value]));
+  if (p.permissions.length > 0) {
+    out['permissions'] = Object.fromEntries(sorted(p.permissions).map((x) => [x.name, { configure: x.configure, write: x.write, read: x.read }]));
+  }
+  if (p.topicPermissions.length > 0) {
+    const byUser: Record<string, Record<string, unknown>> = {};
+    for (const t of [...p.topicPermissions].sort((a, b) => compare(a.user, b.user) || compare(a.exchange, b.exchange))) {
+      (byUser[t.user] ??= {})[t.exchange] = { write: t.write, read: t.read };
+    }
+    out['topic_permissions'] = byUser;
+  }
+  for (const [section, kind] of [['policies', 'policy'], ['operator_policies', 'operator_policy']] as const) {
+    const list = sorted(p.policies.filter((x) => x.kind === kind));
+    if (list.length === 0) continue;
+    out[section] = Object.fromEntries(
+      list.map((x) => [
+        x.name,
+        { pattern: x.pattern, ...(x.apply_to !== 'all' ? { 'apply-to': x.apply_to } : {}), ...(x.priority !== 0 ? { priority: x.priority } : {}), definition: sortedObject(x.definition) },
+      ]),
+    );
+  }
+  const others: Record<string, Record<string, unknown>> = {};
+  for (const x of [...p.parameters].sort((a, b) => compare(a.component, b.component) || compare(a.parameter, b.parameter))) {
+    const section = PARAMETER_SECTION[x.component];
+    if (section !== undefined) ((out[section] ??= {}) as Record<string, unknown>)[x.parameter] = x.value;
+    else (others[x.component] ??= {})[x.parameter] = x.value;
+  }
+  if (Object.keys(others).length > 0) out['parameters'] = others;
+  return out;
+}
+
+function sortedObject(a: Args): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(a).sort()) out[k] = a[k];
+  return out;
+}
+
 
 /** Why a binding cannot be written without a dangling reference, or undefined. */
 function unexportable(b: BindingResource, exchanges: ReadonlySet<string>, queues: ReadonlySet<string>): string | undefined {

@@ -93,3 +93,11 @@ const URI_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^\s/?#@]*:[^\s/?#]*@/i;
 export function hasCredentials(s: string): boolean {
   return URI_WITH_PASSWORD.test(s);
 }
+
+/** True when a JSON-like value holds a secret anywhere: a `Sensitive` or an environment reference. */
+export function holdsSecret(v: unknown): boolean {
+  if (isSensitive(v) || isEnvRef(v)) return true;
+  if (Array.isArray(v)) return v.some(holdsSecret);
+  if (typeof v === 'object' && v !== null) return Object.values(v).some(holdsSecret);
+  return false;
+}

@@ -237,16 +237,25 @@ describe('export', () => {
             qq: { type: 'quorum', arguments: { 'x-delivery-limit': 3 }, bind: [{ exchange: 'ae' }] },
           },
           bindings: [{ source: 'ex', destination: 'h', destination_type: 'exchange', routing_key: '#' }],
+          // the kinds beside the topology: a --prune after export must not delete them
+          limits: { 'max-queues': 100 },
+          permissions: { guest: { configure: '.*', write: '.*', read: '.*' } },
+          topic_permissions: { guest: { ex: { write: '^a\\.', read: '.*' } } },
+          policies: { ttl: { pattern: '^cq$', 'apply-to': 'queues', priority: 2, definition: { 'message-ttl': 60000 } } },
+          operator_policies: { cap: { pattern: '.*', 'apply-to': 'queues', definition: { 'max-length-bytes': 1000000 } } },
+          shovels: { mv: { 'src-uri': 'amqp://', 'src-queue': 'cq', 'dest-uri': 'amqp://', 'dest-queue': 'qq' } },
         },
       },
     });
-    expect((await warren('apply', file, '--auto-approve')).code).toBe(0);
+    const applied = await warren('apply', file, '--auto-approve', '--allow-broadened-permissions');
+    expect(applied.code, applied.stdout + applied.stderr).toBe(0);
     const out = join(mkdtempSync(join(tmpdir(), 'warren-export-')), 'exported.yaml');
     const exported = await warren('export', '--vhost', v, '-o', out);
     expect(exported.code, exported.stderr).toBe(0);
     expect(readFileSync(out, 'utf8')).toContain('# yaml-language-server: $schema=');
     const plan = await warren('plan', out, '--detailed-exitcode', '--prune');
     expect(plan.code, plan.stdout).toBe(0);
+    for (const section of ['limits:', 'permissions:', 'topic_permissions:', 'policies:', 'operator_policies:', 'shovels:']) expect(readFileSync(out, 'utf8')).toContain(section);
     const defs = await warren('export', '--vhost', v, '--format', 'definitions');
     const defsFile = join(mkdtempSync(join(tmpdir(), 'warren-defs-')), 'definitions.json');
     writeFileSync(defsFile, defs.stdout);
