@@ -168,7 +168,7 @@ export class VhostConnection {
     const text = redactSecrets(failure.text, [target.password]);
     if (failure.code === 403 || /ACCESS_REFUSED/.test(text)) {
       return new WarrenError(
-        diagnostic('BROKER_AUTH_FAILED', `the broker at ${url} refused the login of user '${target.user}' (${text}); check the user and password in --amqp-url / WARREN_AMQP_URL`),
+        diagnostic('BROKER_AUTH_FAILED', `the broker at ${url} refused the login of user '${target.user}' (${text}); check the user and password where they come from: --amqp-url, WARREN_AMQP_URL, or the target's username_env / password_env in warren.config.yaml`),
       );
     }
     if (failure.code === 530 || /NOT_ALLOWED/.test(text)) {

@@ -19,7 +19,7 @@ export function definitionsToNative(text: string, file = 'definitions.json', opt
   const loaded = parseSpecText(text, file);
   if (!loaded.desired) return { output: null, diagnostics: loaded.diagnostics };
   const { vhosts, resources } = loaded.desired;
-  return { output: exportNative(resources, { vhosts, ...options }), diagnostics: loaded.diagnostics };
+  return { output: exportNative(resources, { vhosts, origin: `Converted from ${file} by warren convert.`, ...options }), diagnostics: loaded.diagnostics };
 }
 
 /** A native spec → definitions JSON. Also accepts a definitions export (normalizes it). */

@@ -38,6 +38,8 @@ export interface ExportNativeOptions {
   readonly skipped?: readonly SkippedResource[];
   /** The `$schema` of the editor modeline. Default: the schema of an installed `warren` package. */
   readonly schema?: string;
+  /** Where the resources come from, for the header. Default `Exported from RabbitMQ by warren export.` */
+  readonly origin?: string;
 }
 
 export const DEFAULT_SCHEMA_REF = './node_modules/warren/schema/topology.schema.json';
@@ -128,11 +130,15 @@ export function exportNative(resources: ResourceMap, options: ExportNativeOption
   visit(doc, {
     Scalar(_key, node) {
       if (node.value === '<<') node.type = 'QUOTE_DOUBLE';
+      // Plain in YAML 1.2, booleans to YAML 1.1 tools (older yq, PyYAML, Ansible): quoted for them.
+      if (typeof node.value === 'string' && YAML11_BOOLEANS.test(node.value)) node.type = 'QUOTE_DOUBLE';
     },
   });
-  doc.commentBefore = header(options.schema ?? DEFAULT_SCHEMA_REF, skipped);
+  doc.commentBefore = header(options.schema ?? DEFAULT_SCHEMA_REF, skipped, options.origin ?? 'Exported from RabbitMQ by warren export.');
   return doc.toString({ lineWidth: 0 });
 }
+
+const YAML11_BOOLEANS = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$/;
 
 function skip(r: Resource, reason: string): SkippedResource {
   return { kind: r.kind, vhost: r.vhost, name: r.name, reason };
@@ -142,8 +148,8 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function header(schema: string, skipped: readonly SkippedResource[]): string {
-  const lines = [` yaml-language-server: $schema=${oneLine(schema)}`, ' Exported from RabbitMQ by warren export.'];
+function header(schema: string, skipped: readonly SkippedResource[], origin: string): string {
+  const lines = [` yaml-language-server: $schema=${oneLine(schema)}`, ` ${oneLine(origin)}`];
   if (skipped.length > 0) {
     lines.push(` Skipped ${skipped.length} resource${skipped.length === 1 ? '' : 's'} (not exported):`);
     const sorted = [...skipped].sort((a, b) => compare(a.vhost, b.vhost) || compare(a.kind, b.kind) || compare(a.name, b.name));

@@ -319,7 +319,7 @@ export class ManagementClient {
       return new HttpError(
         'BROKER_AUTH_FAILED',
         `the management API at ${this.redactedUrl} refused user '${this.user}' (HTTP 401 on ${method} ${path}${said}); ` +
-          `check the user and password in --management-url / WARREN_MANAGEMENT_URL, and that the user has the administrator tag`,
+          `check the user and password where they come from (--management-url, WARREN_MANAGEMENT_URL, or the target's username_env / password_env in warren.config.yaml), and that the user has the administrator tag`,
         method,
         path,
         raw.status,

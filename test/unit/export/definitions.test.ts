@@ -39,7 +39,7 @@ describe('convert', () => {
     const live = mapOf(liveTopology());
     const defs = renderDefinitions(live);
     const native = definitionsToNative(defs);
-    expect(native.output).toBe(exportNative(live));
+    expect(native.output).toBe(exportNative(live, { origin: 'Converted from definitions.json by warren convert.' }));
     const back = nativeToDefinitions(native.output ?? '');
     expect(back.output).toBe(defs);
   });
