@@ -120,6 +120,20 @@ describe('alternate and dead-letter exchanges set by policies', () => {
     expect(JSON.parse(dl.stdout)).toMatchObject({ queues: ['jobs'], deadLetter: [{ queue: 'jobs', exchange: 'dlx', routingKey: 'dead', policy: 'dl', result: { queues: ['dead'] } }] });
   });
 
+  it('route --live with the spec applied: the broker agrees, and the spec file picks the vhost', async () => {
+    const v = `warren-route-live-${process.pid}`;
+    const spec = specFile(POLICY_SPEC.replace(/^ {2}\S+:$/m, `  ${v}:`));
+    try {
+      const applied = await warren('apply', spec, '--auto-approve');
+      expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+      const r = await warren('route', spec, '--live', '--exchange', 'ex', '--routing-key', 'nope');
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toBe('caught  ← ae (fanout) [] ← ex (direct) [alternate exchange, policy ae]\n');
+    } finally {
+      await mgmt('DELETE', `/api/vhosts/${encodeURIComponent(v)}`);
+    }
+  });
+
   it('--live: the temporary vhost gets the policies (routing keys only, so TTLs and limits hide no probe message)', async () => {
     const r = await warren('test', specFile(POLICY_SPEC), '--live');
     expect(r.stderr).toBe('');

@@ -36,7 +36,7 @@ export function registerRoute(program: Command, io: Io, setExit: (code: number) 
     .option('--cc <key>', 'an extra routing key from the CC header (repeatable)', collect, [])
     .option('--dead-letter', 'also show where messages rejected or expired from each reached queue go')
     .option('--broker-version <version>', 'route as this RabbitMQ version does (headers compare loosely before 3.13)')
-    .option('--live', 'route over the live broker topology instead of spec files');
+    .option('--live', "route over the live broker topology instead of the spec's (spec files then only choose the vhost)");
   specOptions(endpointOptions(formatOption(cmd, ['text', 'json'])))
     .addHelpText(
       'after',
@@ -50,6 +50,11 @@ export function registerRoute(program: Command, io: Io, setExit: (code: number) 
       let brokerVersion = opts.brokerVersion;
       let vhost = opts.vhost ?? '/';
       if (opts.live) {
+        // Spec files given with --live only say which vhost: the spec's only one, as offline.
+        if (files.length > 0 && opts.vhost === undefined) {
+          const desired = await loadOrFail(files, io, opts);
+          if (desired.vhosts.length === 1) vhost = desired.vhosts[0] ?? vhost;
+        }
         const client = new ManagementClient((await singleTarget(opts, io)).management);
         try {
           const observed = await readLive(client, [vhost]);
