@@ -97,6 +97,13 @@ describe('endpoint failover', () => {
     const junit = await warren('drift', spec(v), '--format', 'junit', '--management-url', list);
     expect(junit.stdout).toMatch(/<system-out>warning ENDPOINT_UNREACHABLE: management API endpoint http:\/\/ops:\*{4}@127\.0\.0\.1:\d+ did not answer/);
     for (const r of [json, text, md, junit]) expect(r.stdout + r.stderr).not.toContain('s3cret');
+
+    // No endpoint answers: JUnit still gets a report (one failing case), and the exit status is 1.
+    const none = await warren('drift', spec(v), '--format', 'junit', '--management-url', dead);
+    expect(none.code).toBe(1);
+    expect(none.stdout).toMatch(/<testcase classname="warren.drift" name="read the broker">\s*<failure message="cannot reach the RabbitMQ management API at http:\/\/ops:\*{4}@/);
+    expect(none.stderr).toContain('BROKER_UNREACHABLE');
+    expect(none.stdout + none.stderr).not.toContain('s3cret');
   });
 
   it('`apply --format json` carries the unreachable management and AMQP endpoints in `warnings`, redacted, also with nothing to do', async () => {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { driftFromPlan, renderDriftJson, renderDriftJunit, renderDriftMarkdown, renderDriftText } from '../../render/drift.js';
-import { WarrenError, diagnostic } from '../../model/diagnostics.js';
+import { WarrenError, diagnostic, formatDiagnostic } from '../../model/diagnostics.js';
+import { renderJunit } from '../../render/junit.js';
 import { DRIFT_FORMAT_VERSION, type DriftReport } from '../../render/drift.js';
 import { EXIT, styleOf, type Io } from '../context.js';
 import { endpointOptions, formatOption, specOptions, type CommonOptions, type SpecOptions } from '../options.js';
@@ -22,7 +23,11 @@ export function registerDrift(program: Command, io: Io, setExit: (code: number) 
       }
       const reports: { target: string | null; report: DriftReport }[] = [];
       for (const target of targets) {
-        const { plan, observed } = await computePlan(desired, target.endpoints, false);
+        const { plan, observed } = await computePlan(desired, target.endpoints, false).catch((err: unknown) => {
+          // A CI test-report step expects a file: the error as a failing case, then the usual error and exit 1.
+          if (opts.format === 'junit' && err instanceof WarrenError) io.out(renderDriftErrorJunit(err));
+          throw err;
+        });
         const report = driftFromPlan(plan);
         reports.push({ target: target.name, report });
         const heading = targets.length > 1 ? `Target ${target.name}:` : '';
@@ -44,4 +49,15 @@ export function registerDrift(program: Command, io: Io, setExit: (code: number) 
       }
       setExit(reports.every((r) => r.report.in_sync) ? EXIT.ok : EXIT.changes);
     });
+}
+
+/** JUnit for a drift run that could not read the broker (or the spec against it): one failing case. */
+function renderDriftErrorJunit(err: WarrenError): string {
+  const lines = err.diagnostics.map((d) => formatDiagnostic(d));
+  return renderJunit([
+    {
+      name: 'warren drift',
+      cases: [{ classname: 'warren.drift', name: 'read the broker', failure: { type: 'error', message: err.diagnostics[0]?.message ?? 'warren drift failed', text: lines.join('\n') } }],
+    },
+  ]);
 }
