@@ -61,7 +61,7 @@ export function diff(desired: Desired, observed: Observed, options: DiffOptions)
             'VHOST_DEFAULT_QUEUE_TYPE_IMMUTABLE',
             `vhost "${want.name}" has default queue type "${live.kind === 'vhost' ? live.default_queue_type : '?'}" on the broker but "${want.default_queue_type}" in the spec; ` +
               `RabbitMQ ${observed.broker.version} sets it only when a vhost is created (3.12 and later can change it), and Warren replaces a vhost only when it is empty, but it holds ${contents}; ` +
-              'keep the live default_queue_type in the spec (queues declare their type explicitly anyway), or move the queues to a new vhost',
+              'keep the live default_queue_type in the spec (give a queue an explicit `type` where it needs another), or move the queues to a new vhost',
             want.source,
             'error',
           ),

@@ -42,13 +42,13 @@ export const QUEUE_ARGUMENTS: Readonly<Record<string, QueueArgument>> = {
   'x-queue-mode': {
     rule: { type: 'enum', values: ['default', 'lazy'] },
     queueTypes: ['classic'],
-    deprecated: 'has no effect from RabbitMQ 3.12 (classic queues v2 are always lazy); remove it',
+    deprecated: 'has no effect from RabbitMQ 3.12 (classic queues v2 are always lazy); leave it out of new queues (removing it from an existing queue means replacing the queue)',
   },
   'x-queue-version': { rule: { type: 'enum', values: [1, 2] }, queueTypes: ['classic'] },
   'x-queue-master-locator': {
     rule: { type: 'enum', values: ['min-masters', 'client-local', 'random'] },
     queueTypes: ['classic'],
-    deprecated: 'is deprecated and refused by default from RabbitMQ 4.3; remove it',
+    deprecated: 'is deprecated and refused by default from RabbitMQ 4.3; leave it out of new queues (removing it from an existing queue means replacing the queue), or use `x-queue-leader-locator` on 4.0+',
   },
   'x-delivery-limit': { rule: { type: 'integer', min: 0 }, queueTypes: ['quorum'] },
   'x-quorum-initial-group-size': { rule: { type: 'integer', min: 1 }, queueTypes: ['quorum'] },
