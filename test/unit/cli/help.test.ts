@@ -1,22 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { run } from '../../../src/cli/main.js';
-import type { Io } from '../../../src/cli/context.js';
+import { offlineCli, type OfflineResult } from '../../helpers/offline-cli.js';
 
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: Io = {
-    out: (t) => void (out += t),
-    err: (t) => void (err += t),
-    env: {},
-    stdinIsTTY: false,
-    stdoutIsTTY: false,
-    cwd: process.cwd(),
-    ask: () => Promise.reject(new Error('no terminal')),
-  };
-  const code = await run(args, io);
-  return { code, out, err };
-}
+const cli = (...args: string[]): Promise<OfflineResult> => offlineCli(process.cwd(), ...args);
 
 const COMMANDS = ['validate', 'plan', 'apply', 'route', 'test', 'lint', 'drift', 'export', 'convert', 'graph'];
 

@@ -2,8 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { run } from '../../../src/cli/main.js';
-import type { Io } from '../../../src/cli/context.js';
+import { offlineCli, type OfflineResult } from '../../helpers/offline-cli.js';
 import { summarizeDesired } from '../../../src/cli/commands/validate.js';
 import type { Desired } from '../../../src/model/types.js';
 import { parseSpecText } from '../../../src/spec/index.js';
@@ -29,20 +28,7 @@ describe('validate summary', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('`warren validate` prints the summary, and refuses a policy with a typo at file:line:column', async () => {
-    const cli = async (...args: string[]): Promise<{ code: number; out: string; err: string }> => {
-      let out = '';
-      let err = '';
-      const io: Io = {
-        out: (t) => void (out += t),
-        err: (t) => void (err += t),
-        env: {},
-        stdinIsTTY: false,
-        stdoutIsTTY: false,
-        cwd: dir,
-        ask: () => Promise.reject(new Error('no terminal')),
-      };
-      return { code: await run(args, io), out, err };
-    };
+    const cli = (...args: string[]): Promise<OfflineResult> => offlineCli(dir, ...args);
     writeFileSync(join(dir, 'good.yaml'), yaml('version: 1', 'vhosts:', '  /:', '    policies:', '      a: { pattern: a, definition: { max-length: 1 } }', '      b: { pattern: b, definition: { max-length: 2 } }'));
     writeFileSync(join(dir, 'bad.yaml'), yaml('version: 1', 'vhosts:', '  /:', '    policies:', '      a: { pattern: a, definition: { max-lenght: 5 } }'));
     const good = await cli('validate', 'good.yaml');
