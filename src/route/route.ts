@@ -1,5 +1,6 @@
 import { diagnostic, type Diagnostic } from '../model/diagnostics.js';
 import type { ArgValue, ExchangeResource } from '../model/types.js';
+import { closest } from '../spec/suggest.js';
 import { headersComparisonFor } from './headers.js';
 import { effectiveAlternateExchange, effectiveDeadLetter } from './policies.js';
 import { matchExchange, type MatchInput } from './match.js';
@@ -46,7 +47,9 @@ function publish(topology: RouteTopology, message: RouteMessage, options: RouteO
   }
   const x = lookupExchange(vt, message.exchange);
   if (!x) {
-    return failed('ROUTE_EXCHANGE_NOT_FOUND', `exchange \`${message.exchange}\` is not declared in vhost \`${vt.name}\` (the broker closes the channel with 404 NOT_FOUND)`);
+    const mean = closest(message.exchange, vt.exchanges.keys());
+    const hint = mean !== undefined ? `; did you mean \`${mean}\`?` : '';
+    return failed('ROUTE_EXCHANGE_NOT_FOUND', `exchange \`${message.exchange}\` is not declared in vhost \`${vt.name}\` (the broker closes the channel with 404 NOT_FOUND)${hint}`);
   }
   if (x.internal) {
     return failed('ROUTE_EXCHANGE_INTERNAL', `exchange \`${x.name}\` is internal: publishing to it is refused (403 ACCESS_REFUSED); it can only be reached through exchange-to-exchange bindings or as an alternate exchange`);

@@ -105,6 +105,11 @@ describe('publish errors', () => {
     expect(r.reasons[0]).toBe('exchange `nope` is not declared in vhost `/` (the broker closes the channel with 404 NOT_FOUND)');
   });
 
+  it('an unknown exchange close to a declared one gets a "did you mean"', () => {
+    const logs = topo(exchange('orders-events', 'topic'), queue('q'), binding('orders-events', 'q', '#'));
+    expect(routeMessage(logs, msg('order-events', 'k')).reasons[0]).toMatch(/404 NOT_FOUND\); did you mean `orders-events`\?$/);
+  });
+
   it('an unknown vhost is an error', () => {
     expect(routeMessage(t, { ...msg('x', 'k'), vhost: 'other' }).errors?.[0]?.code).toBe('ROUTE_VHOST_NOT_FOUND');
   });
