@@ -100,7 +100,9 @@ export function buildGraph(resources: ResourceMap, options: GraphOptions = {}): 
   for (const r of resources.values()) {
     if (!inScope(r) || (r.kind !== 'exchange' && r.kind !== 'queue')) continue;
     const key = resourceKey(r);
-    nodes.set(key, { key, kind: r.kind, vhost: r.vhost, name: r.name, detail: r.type, external: false, mark: markOf(key) });
+    // An internal exchange takes no publishes: say so where its type is shown.
+    const detail = r.kind === 'exchange' && r.internal ? `${r.type}, internal` : r.type;
+    nodes.set(key, { key, kind: r.kind, vhost: r.vhost, name: r.name, detail, external: false, mark: markOf(key) });
   }
   const ref = (kind: GraphNodeKind, vhost: string, name: string): string => {
     const key = namedKey(kind, vhost, name);
