@@ -34,6 +34,7 @@ describe('spreadBySource at scale', () => {
     const out = spreadBySource(items);
     expect(out).toHaveLength(40_000);
     expect(new Set(out.map(([i]) => i)).size).toBe(40_000);
-    expect(performance.now() - t).toBeLessThan(1000);
+    // A hang guard (linear: milliseconds; quadratic: minutes), loose for a loaded machine.
+    expect(performance.now() - t).toBeLessThan(5_000);
   });
 });

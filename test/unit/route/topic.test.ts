@@ -156,7 +156,8 @@ describe('topicMatches', () => {
     const key = splitTopicKey(Array(250).fill('w').join('.'));
     const t = performance.now();
     expect(matchTopicWords(pattern, key)).toBe(false);
-    expect(performance.now() - t).toBeLessThan(500);
+    // A hang guard (linear: well under a millisecond; backtracking: never ends), loose for a loaded machine.
+    expect(performance.now() - t).toBeLessThan(5_000);
   });
 
   it('agrees with a backtracking reference on random keys over {a, b, "", *, #}', () => {
