@@ -17,6 +17,8 @@ export interface LintConfig {
   readonly rules: Readonly<Record<string, LintLevel>>;
   /** The file the configuration came from. */
   readonly file?: string;
+  /** Where each rule's entry is in that file, by code (absent: line 1). */
+  readonly at?: Readonly<Record<string, SourceLocation>>;
 }
 
 export interface LintOptions {
@@ -43,7 +45,8 @@ export function lintSpec(desired: Desired, options: LintOptions = {}): { report:
     if (checkCode(code, source, diagnostics)) levels.set(code, level);
   }
   for (const [code, level] of Object.entries(options.config?.rules ?? {})) {
-    const where: SourceLocation | undefined = options.config?.file === undefined ? undefined : { file: options.config.file, line: 1, column: 1, path: `/rules/${code}` };
+    const where: SourceLocation | undefined =
+      options.config?.at?.[code] ?? (options.config?.file === undefined ? undefined : { file: options.config.file, line: 1, column: 1, path: `/rules/${code}` });
     if (!(LINT_LEVELS as readonly string[]).includes(level)) {
       diagnostics.push(diagnostic('LINT_CONFIG_INVALID', `lint rule ${code} is set to ${JSON.stringify(level)}; use one of ${LINT_LEVELS.join(', ')}`, where));
       continue;
@@ -84,20 +87,34 @@ export function lintSpec(desired: Desired, options: LintOptions = {}): { report:
   };
 }
 
-/** Read a `--config` document: `{ rules: {...} }` or `{ lint: { rules: {...} } }`. */
-export function parseLintConfig(value: unknown, file: string): { config?: LintConfig; diagnostics: Diagnostic[] } {
+/**
+ * Read a `--config` document: `{ rules: {...} }` or `{ lint: { rules: {...} } }`.
+ * `locate` (a JSON pointer → its place in the file) puts each rule's problems at its entry.
+ */
+export function parseLintConfig(
+  value: unknown,
+  file: string,
+  locate?: (pointer: string) => SourceLocation | undefined,
+): { config?: LintConfig; diagnostics: Diagnostic[] } {
   const at: SourceLocation = { file, line: 1, column: 1, path: '' };
-  const root = isRecord(value) && isRecord(value['lint']) ? value['lint'] : value;
+  const nested = isRecord(value) && isRecord(value['lint']);
+  const root = nested ? value['lint'] : value;
+  const entry = (code: string): SourceLocation => {
+    const pointer = `${nested ? '/lint' : ''}/rules/${code.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    return locate?.(pointer) ?? { ...at, path: pointer };
+  };
   if (!isRecord(root) || (root['rules'] !== undefined && !isRecord(root['rules']))) {
     return { diagnostics: [diagnostic('LINT_CONFIG_INVALID', 'a lint configuration is a map `rules: { CODE: off | note | warning | error }` (or the same under `lint:`)', at)] };
   }
   const rules: Record<string, LintLevel> = {};
+  const where: Record<string, SourceLocation> = {};
   const diagnostics: Diagnostic[] = [];
   for (const [code, level] of Object.entries((root['rules'] as Record<string, unknown> | undefined) ?? {})) {
+    where[code] = entry(code);
     if (typeof level === 'string' && (LINT_LEVELS as readonly string[]).includes(level)) rules[code] = level as LintLevel;
-    else diagnostics.push(diagnostic('LINT_CONFIG_INVALID', `lint rule ${code} is set to ${JSON.stringify(level)}; use one of ${LINT_LEVELS.join(', ')}`, { ...at, path: `/rules/${code}` }));
+    else diagnostics.push(diagnostic('LINT_CONFIG_INVALID', `lint rule ${code} is set to ${JSON.stringify(level)}; use one of ${LINT_LEVELS.join(', ')}`, where[code]));
   }
-  return { config: { rules, file }, diagnostics };
+  return { config: { rules, file, at: where }, diagnostics };
 }
 
 export function ruleInfo(code: string): LintRuleInfo | undefined {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { parse } from 'yaml';
+import { parseSource } from '../../spec/yaml-source.js';
 import { lintSpec, parseLintConfig, renderLintJson, renderLintSarif, renderLintText, LINT_RULES, type LintConfig } from '../../lint/index.js';
 import { WarrenError, diagnostic, hasErrors } from '../../model/diagnostics.js';
 import { VERSION } from '../../version.js';
@@ -41,13 +41,10 @@ export function registerLint(program: Command, io: Io, setExit: (code: number) =
         } catch (e) {
           throw new WarrenError(diagnostic('FILE_UNREADABLE', `cannot read the lint configuration ${opts.config}: ${(e as Error).message}`));
         }
-        let value: unknown;
-        try {
-          value = parse(text);
-        } catch (e) {
-          throw new WarrenError(diagnostic('YAML_SYNTAX', `cannot parse the lint configuration: ${(e as Error).message}`, { file: opts.config, line: 1, column: 1, path: '' }));
-        }
-        const parsed = parseLintConfig(value, opts.config);
+        // Parsed like a spec file, so that every problem points at its line and column.
+        const source = parseSource(text, opts.config);
+        if (hasErrors(source.diagnostics)) throw new WarrenError(source.diagnostics.filter((d) => d.severity === 'error'));
+        const parsed = parseLintConfig(source.value, opts.config, (pointer) => source.locate(pointer, 'key'));
         if (hasErrors(parsed.diagnostics)) throw new WarrenError(parsed.diagnostics);
         config = parsed.config;
       }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LINT_RULES, lintSpec, parseLintConfig, renderLintSarif, renderLintText, versionAtLeast } from '../../../src/lint/index.js';
 import type { Desired } from '../../../src/model/types.js';
 import { parseSpecText } from '../../../src/spec/index.js';
+import { parseSource } from '../../../src/spec/yaml-source.js';
 
 function load(text: string): Desired {
   const { desired, diagnostics } = parseSpecText(text, 'spec.yaml');
@@ -178,6 +179,14 @@ describe('lint configuration', () => {
     const { diagnostics } = lintSpec(load(lonely('lint: { rules: { UNREACHABLE_QUEU: off } }\n')));
     expect(diagnostics).toMatchObject([{ code: 'LINT_UNKNOWN_RULE', line: 2, message: expect.stringContaining('did you mean UNREACHABLE_QUEUE?') }]);
     expect(parseLintConfig({ rules: { UNREACHABLE_QUEUE: 'loud' } }, 'c.yaml').diagnostics).toMatchObject([{ code: 'LINT_CONFIG_INVALID' }]);
+  });
+
+  it('problems of a --config file point at their entry in it', () => {
+    const source = parseSource('# team defaults\nlint:\n  rules:\n    UNREACHABLE_QUEUE: loud\n    UNREACHABLE_QUEU: off\n', 'lint.yaml');
+    const parsed = parseLintConfig(source.value, 'lint.yaml', (pointer) => source.locate(pointer, 'key'));
+    expect(parsed.diagnostics).toMatchObject([{ code: 'LINT_CONFIG_INVALID', file: 'lint.yaml', line: 4, column: 5, path: '/lint/rules/UNREACHABLE_QUEUE' }]);
+    const { diagnostics } = lintSpec(load(lonely('')), parsed.config ? { config: parsed.config } : {});
+    expect(diagnostics).toMatchObject([{ code: 'LINT_UNKNOWN_RULE', file: 'lint.yaml', line: 5, column: 5 }]);
   });
 
   it('the spec schema refuses a bad level', () => {
