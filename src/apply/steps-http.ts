@@ -8,7 +8,8 @@ import { diagnostic, WarrenError } from '../model/diagnostics.js';
 import type { PlannedChange } from '../model/plan.js';
 import type { ParamValue, Resource, UserPassword, UserResource } from '../model/types.js';
 import { seg, type ManagementClient } from '../live/http.js';
-import { isEnvRef, isSensitive, resolveEnv, Sensitive, SENSITIVE_DISPLAY, type EnvMap } from '../util/sensitive.js';
+import { isEnvRef, isSecretPlaceholder, isSensitive, resolveEnv, type EnvMap } from '../util/sensitive.js';
+import { setsPassword } from '../plan/saved-secrets.js';
 import { describeChange } from './errors.js';
 
 export interface HttpStepContext {
@@ -36,28 +37,7 @@ export async function runHttpStep(change: PlannedChange & { readonly kind: HttpK
 }
 
 async function putResource(r: Resource, change: PlannedChange, ctx: HttpStepContext): Promise<void> {
-  const body = r.kind === 'user' ? userBody(r, change, ctx.env, await keptPassword(r, change, ctx)) : bodyOf(r, change, ctx.env);
-  await ctx.http.put(pathOf(r), body);
-}
-
-/**
- * The live password a user update keeps, when the plan cannot give it: a plan
- * read back from a file holds the live hash only as "(sensitive)", so it is
- * read from the broker again (the update needs it, or the user would lose
- * its password). Undefined when the plan's own `before` will do.
- */
-async function keptPassword(u: UserResource, change: PlannedChange, ctx: HttpStepContext): Promise<UserPassword | undefined> {
-  const before = change.before?.kind === 'user' ? change.before.password : undefined;
-  if (before?.kind !== 'hash' || isSensitive(before.hash) || passwordChanges(u, change)) return undefined;
-  const row = (await ctx.http.get(pathOf(u))) as Record<string, unknown> | null;
-  const hash = row?.['password_hash'];
-  const algorithm = row?.['hashing_algorithm'];
-  if (typeof hash !== 'string' || hash === '') return { kind: 'none' };
-  return { kind: 'hash', hash: new Sensitive(hash), algorithm: typeof algorithm === 'string' ? algorithm : before.algorithm };
-}
-
-function passwordChanges(u: UserResource, change: PlannedChange): boolean {
-  return u.password.kind !== 'unmanaged' && (change.action === 'create' || change.fields.some((f) => f.field === 'password'));
+  await ctx.http.put(pathOf(r), bodyOf(r, change, ctx.env));
 }
 
 /** The management API path of a resource. */
@@ -88,6 +68,8 @@ export function pathOf(r: Resource): string {
 
 function bodyOf(r: Resource, change: PlannedChange, env: EnvMap): unknown {
   switch (r.kind) {
+    case 'user':
+      return userBody(r, change, env);
     case 'permission':
       return { configure: r.configure, write: r.write, read: r.read };
     case 'topic_permission':
@@ -111,12 +93,12 @@ function bodyOf(r: Resource, change: PlannedChange, env: EnvMap): unknown {
  * update, a random one on create, verified 3.10.8), so the body always says
  * which: the declared one, or the live hash when the spec leaves it alone.
  */
-function userBody(u: UserResource, change: PlannedChange, env: EnvMap, kept?: UserPassword): Record<string, unknown> {
+function userBody(u: UserResource, change: PlannedChange, env: EnvMap): Record<string, unknown> {
   const tags = u.tags.join(',');
-  const live = kept ?? (change.before?.kind === 'user' ? change.before.password : undefined);
+  const live = change.before?.kind === 'user' ? change.before.password : undefined;
   let password: UserPassword;
   if (u.password.kind === 'unmanaged') password = live ?? { kind: 'none' };
-  else if (passwordChanges(u, change)) password = u.password;
+  else if (setsPassword(change)) password = u.password;
   else password = live ?? u.password;
   switch (password.kind) {
     case 'none':
@@ -158,7 +140,7 @@ function reveal(v: ParamValue, env: EnvMap, change: PlannedChange): unknown {
     if (value === undefined) throw missingEnv(v.env, change);
     return value;
   }
-  if (typeof v === 'string' && (v === SENSITIVE_DISPLAY || /:\*{4}@/.test(v))) throw notInPlanFile(change);
+  if (isSecretPlaceholder(v)) throw notInPlanFile(change);
   if (Array.isArray(v)) return (v as readonly ParamValue[]).map((x) => reveal(x, env, change));
   if (typeof v === 'object' && v !== null) {
     const out: Record<string, unknown> = {};

@@ -9,16 +9,13 @@
  */
 import type { Change } from '../model/change.js';
 import type { ParamValue } from '../model/types.js';
-import { isSensitive, SENSITIVE_DISPLAY } from '../util/sensitive.js';
+import { isSecretPlaceholder, isSensitive } from '../util/sensitive.js';
 
 /** What of `change` a plan file cannot carry (e.g. `password_hash`, `value.src-uri`), empty when nothing. */
 export function secretsNotInPlanFile(change: Change): string[] {
   const r = change.after;
   if (r === undefined || change.action === 'delete') return [];
-  if (r.kind === 'user') {
-    const changes = change.action === 'create' || change.fields.some((f) => f.field === 'password');
-    return changes && r.password.kind === 'hash' && placeholder(r.password.hash) ? ['password_hash'] : [];
-  }
+  if (r.kind === 'user') return setsPassword(change) && r.password.kind === 'hash' && placeholder(r.password.hash) ? ['password_hash'] : [];
   if (r.kind === 'parameter' || r.kind === 'global_parameter') {
     const out: string[] = [];
     walk(r.value, 'value', out);
@@ -27,10 +24,15 @@ export function secretsNotInPlanFile(change: Change): string[] {
   return [];
 }
 
+/** True when a user change sends the declared password (a create, or a changed one), not the live one. */
+export function setsPassword(change: Change): boolean {
+  const u = change.after;
+  return u?.kind === 'user' && u.password.kind !== 'unmanaged' && (change.action === 'create' || change.fields.some((f) => f.field === 'password'));
+}
+
 /** In memory, a secret with no variable behind it; read back from a file, its placeholder. */
 function placeholder(v: unknown): boolean {
-  if (isSensitive(v)) return v.env === undefined;
-  return typeof v === 'string' && (v === SENSITIVE_DISPLAY || /:\*{4}@/.test(v));
+  return isSensitive(v) ? v.env === undefined : isSecretPlaceholder(v);
 }
 
 function walk(v: ParamValue, path: string, out: string[]): void {

@@ -57,6 +57,15 @@ export class Sensitive {
   }
 }
 
+/**
+ * What a secret became in a plan read back from a file: "(sensitive)", or a
+ * URI with its password masked (`amqp://user:****@host`). Such a value can
+ * never be sent to the broker.
+ */
+export function isSecretPlaceholder(v: unknown): boolean {
+  return typeof v === 'string' && (v === SENSITIVE_DISPLAY || /:\*{4}@/.test(v));
+}
+
 export function isSensitive(v: unknown): v is Sensitive {
   return v instanceof Sensitive;
 }

@@ -146,6 +146,7 @@ async function applySaved(plan: PlanDocument, endpoints: Endpoints, opts: ApplyO
   }
   const client = new ManagementClient(endpoints.management);
   const warnings = [...lockWarnings];
+  let toApply = plan;
   try {
     const observed = await readLive(client, plan.vhosts);
     const moved = compareFingerprint(plan.changes, plan.fingerprint ?? {}, observed.resources);
@@ -157,11 +158,14 @@ async function applySaved(plan: PlanDocument, endpoints: Endpoints, opts: ApplyO
       );
       return EXIT.error;
     }
+    // The file holds a user's live password hash only as "(sensitive)"; an update that keeps it
+    // must send it, so `before` comes from the state just read (its fingerprint is unchanged).
+    toApply = { ...plan, changes: plan.changes.map((c) => (c.kind === 'user' && c.before ? { ...c, before: observed.resources.get(c.key) ?? c.before } : c)) };
   } finally {
     warnings.push(...client.warnings());
     await client.close();
   }
-  return execute(plan, endpoints, opts, io, {
+  return execute(toApply, endpoints, opts, io, {
     confirm: false,
     warnings,
     verify: async () => {
