@@ -1,8 +1,8 @@
 /** Offline routing simulator: where the broker would deliver a message, and why. */
 export { routeMessage, MAX_ROUTING_KEY_BYTES } from './route.js';
 export { topologyFrom, defaultExchange, lookupExchange } from './topology.js';
-export { effectivePolicy, effectiveAlternateExchange, effectiveDeadLetter, sortPolicies } from './policies.js';
-export type { EffectiveSetting, EffectiveDeadLetter } from './policies.js';
+export { effectivePolicy, effectiveAlternateExchange, effectiveDeadLetter, deadLetterTarget, sortPolicies } from './policies.js';
+export type { EffectiveSetting, EffectiveDeadLetter, DeadLetterTarget } from './policies.js';
 export type { RouteTopology, VhostTopology, SourceBindings, IndexedBinding } from './topology.js';
 export { splitTopicKey, matchTopicWords, topicMatches, hasTopicWildcard } from './topic.js';
 export { headersMatch, headersComparisonFor, argValuesEqual, xMatchMode, X_MATCH_MODES } from './headers.js';
