@@ -8,6 +8,8 @@ export { splitTopicKey, matchTopicWords, topicMatches, hasTopicWildcard } from '
 export { headersMatch, headersComparisonFor, argValuesEqual, xMatchMode, X_MATCH_MODES } from './headers.js';
 export type { HeadersComparison, XMatchMode } from './headers.js';
 export { renderRouteText, renderRouteJson } from './render.js';
+export { senderSelectedKeys, routingHeaders, SENDER_SELECTED_HEADERS } from './sender-selected.js';
+export type { SenderSelectedKeys } from './sender-selected.js';
 export type { RouteTextStyle, RenderRouteTextOptions } from './render.js';
 export type {
   RouteMessage,
