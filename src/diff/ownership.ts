@@ -63,6 +63,15 @@ function compile(o: VhostOwnership): Compiled {
   return { prune: o.prune, queue, exchange };
 }
 
+/**
+ * The declared vhosts whose undeclared resources a plan deletes: all of them
+ * with `--prune`, else those with `prune: true`. (Global kinds, such as
+ * users, are pruned only with `--prune`.)
+ */
+export function prunedVhosts(desired: Desired, cliPrune: boolean): string[] {
+  return desired.vhosts.filter((v) => cliPrune || desired.ownership?.get(v)?.prune === true);
+}
+
 /** `*` any run of characters, `?` one character, everything else literal; anchored. */
 export function globToRegExp(glob: string): RegExp {
   const body = [...glob].map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[\\^$.|+()[\]{}]/g, '\\$&'))).join('');

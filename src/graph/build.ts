@@ -6,6 +6,7 @@
  */
 import { namedKey, resourceKey } from '../model/keys.js';
 import type { ExchangeResource, QueueResource, Resource, ResourceMap } from '../model/types.js';
+import { deadLetterTarget, effectiveDeadLetter } from '../route/policies.js';
 
 export type GraphNodeKind = 'exchange' | 'queue';
 export type GraphEdgeKind = 'binding' | 'dead-letter' | 'alternate';
@@ -144,17 +145,12 @@ function derivedMark(owner: Mark | undefined): Mark | undefined {
 }
 
 function deadLetterEdge(q: QueueResource, ref: (k: GraphNodeKind, v: string, n: string) => string, edges: DraftEdge[], mark: Mark | undefined): void {
-  const dlx = q.arguments['x-dead-letter-exchange'];
-  if (typeof dlx !== 'string') return;
-  const rk = q.arguments['x-dead-letter-routing-key'];
-  const label = typeof rk === 'string' ? `dead-letter: ${rk}` : 'dead-letter';
-  const from = resourceKey(q);
-  if (dlx === '') {
-    // The default exchange delivers to the queue named by the routing key.
-    if (typeof rk === 'string' && rk !== '') edges.push({ kind: 'dead-letter', from, to: ref('queue', q.vhost, rk), label, mark });
-    return;
-  }
-  edges.push({ kind: 'dead-letter', from, to: ref('exchange', q.vhost, dlx), label, mark });
+  // The queue's own arguments (no policies): the edge lint follows too (route/policies deadLetterTarget).
+  const dl = effectiveDeadLetter([], q);
+  const to = dl ? deadLetterTarget(dl) : undefined;
+  if (!dl || !to) return;
+  const label = dl.routingKey ? `dead-letter: ${dl.routingKey.value}` : 'dead-letter';
+  edges.push({ kind: 'dead-letter', from: resourceKey(q), to: ref(to.kind, q.vhost, to.name), label, mark });
 }
 
 function alternateEdge(x: ExchangeResource, ref: (k: GraphNodeKind, v: string, n: string) => string, edges: DraftEdge[], mark: Mark | undefined): void {

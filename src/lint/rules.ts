@@ -6,6 +6,7 @@
 import { namedKey } from '../model/keys.js';
 import type { SourceLocation } from '../model/types.js';
 import type { LintContext, LintCheck, LintRuleInfo, RawFinding } from './types.js';
+import { deadLetterTarget, effectiveDeadLetter } from '../route/policies.js';
 import { argOrPolicy, exchangeExists, exchangeType, indexVhosts, type LintVhost } from './topology-index.js';
 
 export const LINT_RULES: readonly LintRuleInfo[] = [
@@ -14,7 +15,7 @@ export const LINT_RULES: readonly LintRuleInfo[] = [
     defaultLevel: 'warning',
     title: 'a queue no binding reaches',
     description:
-      'No binding from an exchange that messages can get into (a non-internal exchange, or one reached from it through exchange-to-exchange bindings, alternate or dead-letter exchanges) leads to this queue, so only a publish to the default exchange with the queue name as routing key can deliver to it.',
+      'No binding from an exchange that messages can get into (a non-internal exchange, or one reached from it through exchange-to-exchange bindings, alternate or dead-letter exchanges) leads to this queue, and no reachable queue dead-letters to it through the default exchange (`x-dead-letter-exchange: ""` with `x-dead-letter-routing-key` naming it), so only a publish to the default exchange with the queue name as routing key can deliver to it.',
     hint: 'bind the queue to the exchange its producers publish to; if producers deliberately publish to the default exchange with the queue name as key, set this rule to off',
   },
   {
@@ -146,8 +147,11 @@ function unreachableQueues(ctx: LintContext): RawFinding[] {
       }
       for (const name of [...reachedQueues]) {
         const queue = v.queues.get(name);
-        const dlx = queue ? argOrPolicy(v, queue, 'x-dead-letter-exchange', 'dead-letter-exchange') : undefined;
-        if (dlx && dlx.value !== '') add(reached, dlx.value);
+        // The same edge as warren graph draws (argument or policy, each key on its own): a named
+        // dead-letter exchange, or the queue a dead-letter routing key names on the default exchange.
+        const dl = queue ? effectiveDeadLetter(v.policies, queue) : undefined;
+        const to = dl ? deadLetterTarget(dl) : undefined;
+        if (to) add(to.kind === 'queue' ? reachedQueues : reached, to.name);
       }
     }
     for (const queue of v.queues.values()) {

@@ -1,9 +1,12 @@
 /**
  * Drift: how the live broker differs from the spec, read off a plan document.
  * Three groups: missing (declared, absent live), changed (field by field, live
- * against declared) and unmanaged (live, not declared, in the declared vhosts).
- * The report is a versioned JSON contract like the plan; every renderer is
- * built from it.
+ * against declared) and unmanaged (live, not declared, in the declared vhosts
+ * and global kinds). Unmanaged resources are always listed, but fail drift
+ * only where they are in the prune scope (the plan deletes them: `--prune`,
+ * or `prune: true` on their vhost), or with `strict`: on a shared broker a
+ * spec cannot declare the other teams' users. The report is a versioned JSON
+ * contract like the plan; every renderer is built from it.
  */
 import { describeResource } from '../model/change.js';
 import { formatDiagnostic, type Diagnostic } from '../model/diagnostics.js';
@@ -11,7 +14,7 @@ import { resourceKey } from '../model/keys.js';
 import type { PlanDocument } from '../model/plan.js';
 import { KINDS, type Kind, type ResourceMap } from '../model/types.js';
 import { renderJunit, type JunitCase } from './junit.js';
-import { codeBlock, contextLine, details, graphSection, listWithin, plural, table, warningsSection, DEFAULT_DETAIL_BUDGET, DEFAULT_MAX_DETAILS, type MarkdownOptions } from './markdown.js';
+import { codeBlock, contextLine, details, graphSection, listWithin, mdText, plural, table, warningsSection, DEFAULT_DETAIL_BUDGET, DEFAULT_MAX_DETAILS, type MarkdownOptions } from './markdown.js';
 import { plainStyle, type Style } from './style.js';
 
 export const DRIFT_FORMAT_VERSION = 1;
@@ -42,12 +45,29 @@ export interface DriftChanged extends DriftEntry {
 export interface DriftUnmanaged extends DriftEntry {
   /** Messages in a queue, when known */
   readonly messages?: number;
+  /** `warren apply` with the same prune scope deletes it (`--prune`, or `prune: true` on its vhost). */
+  readonly in_prune_scope: boolean;
+  /** It counts as drift: in the prune scope, or `strict`. */
+  readonly fails_drift: boolean;
 }
 
 export interface DriftSummary {
   readonly missing: number;
   readonly changed: number;
+  /** Every unmanaged resource listed: `unmanaged_failing + unmanaged_not_failing`. */
   readonly unmanaged: number;
+  /** Unmanaged resources that count as drift (`fails_drift`). */
+  readonly unmanaged_failing: number;
+  /** Unmanaged resources listed for information only: outside the prune scope, not strict. */
+  readonly unmanaged_not_failing: number;
+}
+
+/** How unmanaged resources are judged. */
+export interface DriftOptions {
+  /** Every unmanaged resource fails drift, in the prune scope or not (`warren drift --strict`). */
+  readonly strict?: boolean;
+  /** The vhosts whose undeclared resources the plan deletes: every declared one with `--prune`, else those with `prune: true`. */
+  readonly pruneVhosts?: readonly string[];
 }
 
 export interface DriftReport {
@@ -55,6 +75,13 @@ export interface DriftReport {
   readonly warren_version: string;
   readonly broker_version: string | null;
   readonly vhosts: readonly string[];
+  /** `--strict`: every unmanaged resource fails drift. */
+  readonly strict: boolean;
+  /** `--prune`: every declared vhost and the global kinds the spec has sections for (users, ...) are in the prune scope. */
+  readonly prune: boolean;
+  /** Vhosts in the prune scope (all declared ones with `prune`, else those with `prune: true`); global kinds only with `prune`. */
+  readonly prune_vhosts: readonly string[];
+  /** Nothing fails drift: nothing missing or changed, and no unmanaged resource with `fails_drift`. */
   readonly in_sync: boolean;
   readonly missing: readonly DriftEntry[];
   readonly changed: readonly DriftChanged[];
@@ -66,15 +93,23 @@ export interface DriftReport {
 
 /**
  * The drift in a plan. A binding re-created only because its queue or
- * exchange is replaced exists live and is not drift of its own; deletes (a
- * plan made with prune) are unmanaged resources; the users Warren connects as
- * (listed by the plan as protected) are not.
+ * exchange is replaced exists live and is not drift of its own; deletes (the
+ * plan's prune scope) are unmanaged resources in the prune scope, which fail
+ * drift; the plan's other unmanaged resources fail it only with `strict`; the
+ * users Warren connects as (listed by the plan as protected) are not listed.
  */
-export function driftFromPlan(plan: PlanDocument): DriftReport {
+export function driftFromPlan(plan: PlanDocument, options: DriftOptions = {}): DriftReport {
+  const strict = options.strict === true;
   const missing: DriftEntry[] = [];
   const changed: DriftChanged[] = [];
+  const unmanagedOf = (e: DriftEntry, messages: number | undefined, inScope: boolean): DriftUnmanaged => ({
+    ...entry(e),
+    ...(messages !== undefined ? { messages } : {}),
+    in_prune_scope: inScope,
+    fails_drift: inScope || strict,
+  });
   // The user Warren connects as (protected) is expected on the broker: not drift.
-  const unmanaged: DriftUnmanaged[] = plan.unmanaged.filter((u) => u.protected === undefined).map((u) => ({ ...entry(u), ...(u.messages !== undefined ? { messages: u.messages } : {}) }));
+  const unmanaged: DriftUnmanaged[] = plan.unmanaged.filter((u) => u.protected === undefined).map((u) => unmanagedOf(u, u.messages, false));
   for (const c of plan.changes) {
     switch (c.action) {
       case 'create':
@@ -85,8 +120,7 @@ export function driftFromPlan(plan: PlanDocument): DriftReport {
         changed.push({ ...entry(c), fields: c.fields.map((f) => ({ field: f.field, ...(f.before !== undefined ? { live: f.before } : {}), ...(f.after !== undefined ? { declared: f.after } : {}) })), needs_replace: c.action === 'replace' });
         break;
       case 'delete': {
-        const messages = c.before?.kind === 'queue' ? c.before.messages : undefined;
-        unmanaged.push({ ...entry(c), ...(messages !== undefined ? { messages } : {}) });
+        unmanaged.push(unmanagedOf(c, c.before?.kind === 'queue' ? c.before.messages : undefined, true));
         break;
       }
     }
@@ -94,16 +128,20 @@ export function driftFromPlan(plan: PlanDocument): DriftReport {
   missing.sort(byResource);
   changed.sort(byResource);
   unmanaged.sort(byResource);
+  const failing = unmanaged.filter((u) => u.fails_drift).length;
   return {
     format_version: DRIFT_FORMAT_VERSION,
     warren_version: plan.warren_version,
     broker_version: plan.broker_version,
     vhosts: [...plan.vhosts],
-    in_sync: missing.length + changed.length + unmanaged.length === 0,
+    strict,
+    prune: plan.prune,
+    prune_vhosts: plan.prune ? [...plan.vhosts] : [...(options.pruneVhosts ?? [])],
+    in_sync: missing.length + changed.length + failing === 0,
     missing,
     changed,
     unmanaged,
-    summary: { missing: missing.length, changed: changed.length, unmanaged: unmanaged.length },
+    summary: { missing: missing.length, changed: changed.length, unmanaged: unmanaged.length, unmanaged_failing: failing, unmanaged_not_failing: unmanaged.length - failing },
     warnings: plan.warnings,
   };
 }
@@ -160,26 +198,61 @@ export function renderDriftText(report: DriftReport, style: Style = plainStyle):
     }
     lines.push('');
   }
-  if (report.unmanaged.length > 0) {
-    lines.push(style.cyan('Unmanaged (on the broker, not declared):'), ...report.unmanaged.map((u) => style.cyan(`  + ${where(u)}${messagesOf(u)}`)), '');
+  const { failing, notFailing } = splitUnmanaged(report);
+  if (failing.length > 0) {
+    lines.push(style.cyan(`Unmanaged (on the broker, not declared; ${failingWhy(report)}):`), ...failing.map((u) => style.cyan(`  + ${where(u)}${messagesOf(u)}`)), '');
   }
-  const s = report.summary;
-  lines.push(style.bold(report.in_sync ? 'No drift.' : `Drift: ${s.missing} missing, ${s.changed} changed, ${s.unmanaged} unmanaged.`));
+  if (notFailing.length > 0) {
+    lines.push(style.dim(`Unmanaged, not drift (on the broker, not declared; ${NOT_FAILING_WHY}):`), ...notFailing.map((u) => style.dim(`  + ${where(u)}${messagesOf(u)}`)), '');
+  }
+  if (report.unmanaged.length > 0) lines.push(style.dim(`Prune scope: ${pruneScopeText(report)}.`), '');
+  lines.push(style.bold(`${headline(report)}${notFailingNote(report)}`));
   return `${lines.join('\n')}\n`;
+}
+
+/** What is listed under "unmanaged" and fails drift, and what is listed for information. */
+function splitUnmanaged(report: DriftReport): { failing: DriftUnmanaged[]; notFailing: DriftUnmanaged[] } {
+  return { failing: report.unmanaged.filter((u) => u.fails_drift), notFailing: report.unmanaged.filter((u) => !u.fails_drift) };
+}
+
+const NOT_FAILING_WHY = 'outside the prune scope; warren drift --strict counts them';
+
+function failingWhy(report: DriftReport): string {
+  return report.strict ? 'drift with --strict' : 'in the prune scope: warren apply deletes them';
+}
+
+/** `No drift.` or `Drift: 1 missing, 0 changed, 2 unmanaged.` (unmanaged that fail drift). */
+function headline(report: DriftReport): string {
+  const s = report.summary;
+  return report.in_sync ? 'No drift.' : `Drift: ${s.missing} missing, ${s.changed} changed, ${s.unmanaged_failing} unmanaged.`;
+}
+
+function notFailingNote(report: DriftReport): string {
+  const n = report.summary.unmanaged_not_failing;
+  return n === 0 ? '' : ` ${plural(n, 'unmanaged resource')} outside the prune scope ${n === 1 ? 'is' : 'are'} listed, not counted.`;
+}
+
+/** Which undeclared resources a prune deletes, in words. */
+function pruneScopeText(report: DriftReport): string {
+  if (report.prune) return '--prune: every declared vhost, and the users and other global kinds the spec has sections for';
+  if (report.prune_vhosts.length === 0) return 'none (no --prune, and no vhost has prune: true); users and other global kinds only with --prune';
+  return `vhost${report.prune_vhosts.length === 1 ? '' : 's'} ${report.prune_vhosts.map((v) => JSON.stringify(v)).join(', ')} (prune: true); users and other global kinds only with --prune`;
 }
 
 /** The drift as a pull-request or issue comment; `graph` (declared and live merged) adds a Mermaid graph. */
 export function renderDriftMarkdown(report: DriftReport, options: MarkdownOptions = {}): string {
   const s = report.summary;
   const out = ['<!-- warren:drift -->', '## Warren drift', ''];
-  out.push(report.in_sync ? '**In sync.** The broker matches the spec.' : `**Drift: ${s.missing} missing, ${s.changed} changed, ${s.unmanaged} unmanaged.**`, '');
+  out.push(`${report.in_sync ? '**In sync.** The broker matches the spec.' : `**Drift: ${s.missing} missing, ${s.changed} changed, ${s.unmanaged_failing} unmanaged.**`}${notFailingNote(report)}`, '');
   out.push(contextLine(report.vhosts, report.broker_version, report.warren_version), '');
   out.push(...warningsSection(report.warnings));
-  if (report.in_sync) return `${out.join('\n').trimEnd()}\n`;
+  if (report.in_sync && report.unmanaged.length === 0) return `${out.join('\n').trimEnd()}\n`;
 
-  const groups: [keyof DriftSummary, readonly DriftEntry[]][] = [['missing', report.missing], ['changed', report.changed], ['unmanaged', report.unmanaged]];
+  const { failing, notFailing } = splitUnmanaged(report);
+  const groups: [string, readonly DriftEntry[]][] = [['Missing', report.missing], ['Changed', report.changed], ['Unmanaged', failing]];
+  if (notFailing.length > 0) groups.push(['Not drift (outside the prune scope)', notFailing]);
   const rows = KINDS.map((k) => [k, ...groups.map(([, list]) => list.filter((e) => e.kind === k).length)] as [string, ...number[]]).filter((r) => r.slice(1).some((n) => n !== 0));
-  out.push(...table(['Kind', 'Missing', 'Changed', 'Unmanaged'], rows, true), '');
+  out.push(...table(['Kind', ...groups.map(([title]) => title)], rows, true), '');
 
   const max = options.maxDetails ?? DEFAULT_MAX_DETAILS;
   const budget = Math.floor((options.detailBudget ?? DEFAULT_DETAIL_BUDGET) / 3);
@@ -195,11 +268,16 @@ export function renderDriftMarkdown(report: DriftReport, options: MarkdownOption
     ];
     out.push(...details(`Changed: ${report.changed.length} ${report.changed.length === 1 ? 'differs' : 'differ'} from the spec`, codeBlock('diff', listWithin(report.changed, changedLines, max, budget, more))), '');
   }
-  if (report.unmanaged.length > 0) {
-    const lines = listWithin(report.unmanaged, (u) => [`+ ${where(u)}${messagesOf(u)}`], max, budget, more);
-    out.push(...details(`Unmanaged: ${report.unmanaged.length} on the broker, not declared`, codeBlock('diff', lines)), '');
+  if (failing.length > 0) {
+    const lines = listWithin(failing, (u) => [`+ ${where(u)}${messagesOf(u)}`], max, budget, more);
+    out.push(...details(`Unmanaged: ${failing.length} on the broker, not declared (${failingWhy(report)})`, codeBlock('diff', lines)), '');
   }
-  if (options.graph) {
+  if (notFailing.length > 0) {
+    const lines = listWithin(notFailing, (u) => [`  ${where(u)}${messagesOf(u)}`], max, budget, more);
+    out.push(...details(`Not drift: ${notFailing.length} unmanaged (${NOT_FAILING_WHY})`, codeBlock('text', lines)), '');
+  }
+  if (report.unmanaged.length > 0) out.push(`Prune scope: ${mdText(pruneScopeText(report))}.`, '');
+  if (options.graph && !report.in_sync) {
     const highlight = {
       added: new Set(report.unmanaged.map((u) => u.key)),
       removed: new Set(report.missing.map((m) => m.key)),
@@ -213,7 +291,8 @@ export function renderDriftMarkdown(report: DriftReport, options: MarkdownOption
 /**
  * JUnit XML: one test case per declared resource (`warren.<kind>.<vhost>`,
  * named after the resource), failing when it is missing or changed, plus a
- * failing test case per unmanaged resource.
+ * test case per unmanaged resource: failing when it fails drift, else skipped
+ * (listed, not counted).
  */
 export function renderDriftJunit(report: DriftReport, declared: ResourceMap): string {
   const missing = new Map(report.missing.map((m) => [m.key, m]));
@@ -229,11 +308,15 @@ export function renderDriftJunit(report: DriftReport, declared: ResourceMap): st
   // Drift of something the given map does not hold still has to fail the build.
   for (const e of [...report.missing, ...report.changed]) add(e);
   cases.sort((a, b) => byResource(a.entry, b.entry));
-  const unmanaged: JunitCase[] = report.unmanaged.map((u) => ({
-    classname: `warren.${u.kind}.${u.vhost}`,
-    name: u.name,
-    failure: { type: 'unmanaged', message: `${where(u)} is on the broker but not declared`, text: `${where(u)}${messagesOf(u)} exists live in a declared vhost but the spec does not declare it; declare it, or delete it (warren apply --prune)` },
-  }));
+  const unmanaged: JunitCase[] = report.unmanaged.map((u) => {
+    const base = { classname: `warren.${u.kind}.${u.vhost}`, name: u.name };
+    if (!u.fails_drift) return { ...base, skipped: `${where(u)}${messagesOf(u)} is on the broker but not declared; outside the prune scope, so not drift (warren drift --strict counts it)` };
+    const why = u.in_prune_scope ? 'it is in the prune scope, so warren apply deletes it' : 'warren drift --strict counts it as drift';
+    return {
+      ...base,
+      failure: { type: 'unmanaged', message: `${where(u)} is on the broker but not declared`, text: `${where(u)}${messagesOf(u)} exists live but the spec does not declare it (${why}); declare it, or delete it (warren apply --prune)` },
+    };
+  });
   const warnings = report.warnings.map((w) => formatDiagnostic(w)).join('\n');
   return renderJunit([
     {

@@ -1,7 +1,7 @@
 /**
  * A minimal JUnit XML writer (the dialect GitHub, GitLab, Jenkins and Azure
  * test tabs read): `<testsuites>` → `<testsuite>` → `<testcase>` with an
- * optional `<failure>`.
+ * optional `<failure>` or `<skipped>`.
  */
 
 export interface JunitFailure {
@@ -17,6 +17,8 @@ export interface JunitCase {
   readonly classname: string;
   readonly name: string;
   readonly failure?: JunitFailure;
+  /** Shown but not run: the reason (e.g. an unmanaged resource that does not count as drift). Ignored with a failure. */
+  readonly skipped?: string;
 }
 
 export interface JunitSuite {
@@ -28,15 +30,16 @@ export interface JunitSuite {
 
 export function renderJunit(suites: readonly JunitSuite[]): string {
   const count = (s: JunitSuite): number => s.cases.filter((c) => c.failure).length;
+  const skips = (s: JunitSuite): number => s.cases.filter((c) => !c.failure && c.skipped !== undefined).length;
   const tests = suites.reduce((n, s) => n + s.cases.length, 0);
   const failures = suites.reduce((n, s) => n + count(s), 0);
   const out = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites tests="${tests}" failures="${failures}" errors="0">`];
   for (const s of suites) {
-    out.push(`  <testsuite name="${xmlAttr(s.name)}" tests="${s.cases.length}" failures="${count(s)}" errors="0" skipped="0">`);
+    out.push(`  <testsuite name="${xmlAttr(s.name)}" tests="${s.cases.length}" failures="${count(s)}" errors="0" skipped="${skips(s)}">`);
     for (const c of s.cases) {
       const head = `    <testcase classname="${xmlAttr(c.classname)}" name="${xmlAttr(c.name)}"`;
       if (!c.failure) {
-        out.push(`${head}/>`);
+        out.push(c.skipped === undefined ? `${head}/>` : `${head}>\n      <skipped message="${xmlAttr(c.skipped)}"/>\n    </testcase>`);
         continue;
       }
       const f = c.failure;

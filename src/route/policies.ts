@@ -58,6 +58,22 @@ export function effectiveDeadLetter(sorted: readonly PolicyResource[], q: QueueR
   return routingKey ? { exchange, routingKey } : { exchange };
 }
 
+/** Where dead-lettered messages go, when that does not depend on the message. */
+export type DeadLetterTarget = { readonly kind: 'exchange'; readonly name: string } | { readonly kind: 'queue'; readonly name: string };
+
+/**
+ * The exchange a queue dead-letters to; for the default exchange (`""`) with
+ * a dead-letter routing key, the queue that key names (the default exchange
+ * delivers to the queue named by the key). Undefined for the default exchange
+ * without one: the message's own keys pick the queue. `warren graph` draws
+ * this edge and lint follows it.
+ */
+export function deadLetterTarget(dl: EffectiveDeadLetter): DeadLetterTarget | undefined {
+  if (dl.exchange.value !== '') return { kind: 'exchange', name: dl.exchange.value };
+  const key = dl.routingKey?.value;
+  return key !== undefined && key !== '' ? { kind: 'queue', name: key } : undefined;
+}
+
 function setting(args: Args, argKey: string, policy: () => PolicyResource | undefined, policyKey: string): EffectiveSetting | undefined {
   const arg = args[argKey];
   if (typeof arg === 'string') return { value: arg };

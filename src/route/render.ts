@@ -34,7 +34,7 @@ export function renderRouteText(result: RouteResult, options: RenderRouteTextOpt
   };
   const lines = outcomeLines(result, st, '');
   for (const d of result.deadLetter ?? []) {
-    const keys = [d.routingKey, ...(d.cc ?? [])].map((k) => `\`${k}\``).join(', ');
+    const keys = [...new Set([d.routingKey, ...(d.cc ?? []), ...(d.bcc ?? [])])].map((k) => `\`${k}\``).join(', ');
     lines.push('');
     const by = d.policy === undefined ? '' : ` ${st.dim(`(policy ${d.policy})`)}`;
     lines.push(`dead-lettered from ${st.queue(d.queue)} → ${d.exchange === '' ? '(default exchange)' : st.exchange(d.exchange)}${by} with key ${keys}:`);

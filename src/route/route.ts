@@ -4,6 +4,7 @@ import { closest } from '../spec/suggest.js';
 import { headersComparisonFor } from './headers.js';
 import { effectiveAlternateExchange, effectiveDeadLetter } from './policies.js';
 import { matchExchange, type MatchInput } from './match.js';
+import { routingHeaders, senderSelectedKeys } from './sender-selected.js';
 import { lookupExchange, type RouteTopology, type VhostTopology } from './topology.js';
 import type { DeadLetterRoute, RouteHop, RouteMessage, RouteOneOf, RouteOptions, RoutePath, RouteOutcome, RouteResult } from './types.js';
 
@@ -54,9 +55,12 @@ function publish(topology: RouteTopology, message: RouteMessage, options: RouteO
   if (x.internal) {
     return failed('ROUTE_EXCHANGE_INTERNAL', `exchange \`${x.name}\` is internal: publishing to it is refused (403 ACCESS_REFUSED); it can only be reached through exchange-to-exchange bindings or as an alternate exchange`);
   }
+  const selected = senderSelectedKeys(message);
+  if ('error' in selected) return { queues: [], paths: [], unroutable: true, reasons: [selected.error.message], errors: [selected.error] };
+  // Every key, CC and BCC included, at every exchange on the way (sender-selected.ts).
   return routeFrom(vt, x, {
-    keys: unique([message.routingKey, ...(message.cc ?? []), ...(message.bcc ?? [])]),
-    headers: message.headers,
+    keys: unique([message.routingKey, ...selected.cc, ...selected.bcc]),
+    headers: routingHeaders(message.headers),
     comparison: headersComparisonFor(options.brokerVersion),
   });
 }
@@ -167,12 +171,16 @@ function followDeadLetter(vt: VhostTopology, queue: string, message: RouteMessag
   if (!dl) return undefined;
   const dlx = dl.exchange.value;
   const dlk = dl.routingKey?.value;
-  // With a dead-letter key the CC header is removed; without, all original keys (CC included, BCC already stripped) are reused.
-  const keys = dlk !== undefined ? [dlk] : unique([message.routingKey, ...(message.cc ?? [])]);
-  const [routingKey = '', ...cc] = keys;
+  // With a dead-letter key only that key; without, all original keys, BCC included (measured on 3.10.8 and 4.3.6).
+  const selected = senderSelectedKeys(message);
+  const extra = dlk !== undefined || 'error' in selected ? { cc: [], bcc: [] } : selected;
+  const routingKey = dlk ?? message.routingKey;
+  const keys = unique([routingKey, ...extra.cc, ...extra.bcc]);
+  const cc = unique(extra.cc);
+  const bcc = unique(extra.bcc);
   // Both come from the one policy in effect, when not from arguments.
   const policy = dl.exchange.policy ?? dl.routingKey?.policy;
-  const base = { queue, exchange: dlx, routingKey, ...(cc.length > 0 ? { cc } : {}), ...(policy === undefined ? {} : { policy }) };
+  const base = { queue, exchange: dlx, routingKey, ...(cc.length > 0 ? { cc } : {}), ...(bcc.length > 0 ? { bcc } : {}), ...(policy === undefined ? {} : { policy }) };
   const x = lookupExchange(vt, dlx);
   if (!x) {
     const why = `dead-letter exchange \`${dlx}\` of queue \`${queue}\` is not declared, so dead-lettered messages are dropped`;
@@ -193,7 +201,7 @@ function followDeadLetter(vt: VhostTopology, queue: string, message: RouteMessag
  * why the message died (rejected, expired, maxlen), so they are not modelled.
  */
 function deathHeaders(message: RouteMessage, queue: string): Record<string, ArgValue> {
-  const h: Record<string, ArgValue> = { ...(message.headers ?? {}) };
+  const h: Record<string, ArgValue> = { ...(routingHeaders(message.headers) ?? {}) };
   if (!('x-first-death-queue' in h)) h['x-first-death-queue'] = queue;
   if (!('x-first-death-exchange' in h)) h['x-first-death-exchange'] = message.exchange;
   return h;

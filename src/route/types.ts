@@ -7,11 +7,15 @@ export interface RouteMessage {
   /** `""` is the default exchange. */
   readonly exchange: string;
   readonly routingKey: string;
-  /** Typed header values: the broker compares the number 5 and the string "5" differently. */
+  /**
+   * Typed header values: the broker compares the number 5 and the string "5"
+   * differently. `CC` and `BCC` here are extra routing keys, as `cc`/`bcc`
+   * (an array of strings; anything else makes the broker refuse the message).
+   */
   readonly headers?: Readonly<Record<string, ArgValue>>;
-  /** `CC` header: extra routing keys, kept on the message (and so on dead-lettering). */
+  /** More `CC` keys: extra routing keys, kept on the message (and reused on dead-lettering). */
   readonly cc?: readonly string[];
-  /** `BCC` header: extra routing keys, stripped before delivery (so not used on dead-lettering). */
+  /** More `BCC` keys: extra routing keys, removed from the message before routing, but reused on dead-lettering. */
   readonly bcc?: readonly string[];
 }
 
@@ -106,6 +110,8 @@ export interface DeadLetterRoute {
   readonly routingKey: string;
   /** Without `x-dead-letter-routing-key`: the message's CC keys, which are routing keys again. */
   readonly cc?: readonly string[];
+  /** Without `x-dead-letter-routing-key`: the message's BCC keys, routing keys again too (the header is gone, the keys are not). */
+  readonly bcc?: readonly string[];
   /** The policy that set the dead-letter exchange or key; absent when both are the queue's arguments. */
   readonly policy?: string;
   /**

@@ -169,3 +169,58 @@ describe('README commands of "Routing" and "Lint"', () => {
     expect(clean.code).toBe(0);
   });
 });
+
+const CC_SPEC = `
+version: 1
+vhosts:
+  shop:
+    exchanges:
+      orders: { type: topic }
+      direct: { type: direct }
+    queues:
+      created: { bind: [{ exchange: orders, routing_key: "order.created" }] }
+      audit: { bind: [{ exchange: orders, routing_key: "audit.*" }] }
+      billing: { bind: [{ exchange: direct, routing_key: billing }] }
+tests:
+  - { name: CC keys route like the routing key, exchange: orders, routing_key: order.created, headers: { CC: [audit.x] }, expect: [created, audit] }
+  - { name: BCC keys too, exchange: direct, routing_key: none, headers: { BCC: [billing] }, expect: [billing] }
+  - { name: on the default exchange they name queues, exchange: "", routing_key: created, headers: { CC: [billing], BCC: [audit] }, expect: [created, billing, audit] }
+`;
+
+describe('CC and BCC headers', () => {
+  it('route reads them from --headers, --cc and --bcc, and refuses a CC that is not an array, as the broker does', async () => {
+    const spec = specFile(CC_SPEC);
+    const json = await warren('route', spec, '--exchange', 'orders', '--routing-key', 'order.created', '--headers', '{"CC":["audit.x"],"BCC":["order.created"]}', '--format', 'json');
+    expect(json.code, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({ queues: ['audit', 'created'], unroutable: false });
+    const flags = await warren('route', spec, '--exchange', 'direct', '--routing-key', 'none', '--cc', 'nope', '--bcc', 'billing');
+    expect(flags.stdout).toBe('billing  ← direct (direct) [billing]\n');
+    const bad = await warren('route', spec, '--exchange', 'direct', '--routing-key', 'billing', '--header', 'CC=billing');
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain('unroutable: header `CC` is the string "billing", but RabbitMQ takes CC only as an array of routing keys');
+    const badJson = await warren('route', spec, '--exchange', 'direct', '--routing-key', 'billing', '--headers', '{"CC":"billing"}', '--format', 'json');
+    expect(badJson.code).toBe(1);
+    expect(JSON.parse(badJson.stdout)).toMatchObject({ queues: [], errors: [{ code: 'ROUTE_CC_NOT_ARRAY' }] });
+    expect(badJson.stderr).toContain('ROUTE_CC_NOT_ARRAY');
+  });
+
+  it('warren test --live and route --live agree with the broker', async () => {
+    const r = await warren('test', specFile(CC_SPEC), '--live');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/3 tests: 3 passed \(simulated and published on a temporary vhost of RabbitMQ \d/);
+    expect(r.code).toBe(0);
+    expect(await probeVhosts()).toEqual([]);
+
+    const v = `warren-route-live-cc-${process.pid}`;
+    const spec = specFile(CC_SPEC.replace(/^ {2}shop:$/m, `  ${v}:`));
+    try {
+      const applied = await warren('apply', spec, '--auto-approve');
+      expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+      const live = await warren('route', spec, '--live', '--exchange', 'orders', '--routing-key', 'order.created', '--cc', 'audit.x', '--format', 'json');
+      expect(live.code, live.stderr).toBe(0);
+      expect(JSON.parse(live.stdout)).toMatchObject({ queues: ['audit', 'created'] });
+    } finally {
+      await mgmt('DELETE', `/api/vhosts/${encodeURIComponent(v)}`);
+    }
+  });
+});

@@ -16,6 +16,7 @@ interface RouteOptions extends CommonOptions, SpecOptions {
   readonly header: string[];
   readonly headers?: string;
   readonly cc: string[];
+  readonly bcc: string[];
   readonly deadLetter?: boolean;
   readonly brokerVersion?: string;
   readonly live?: boolean;
@@ -33,7 +34,8 @@ export function registerRoute(program: Command, io: Io, setExit: (code: number) 
     .option('--routing-key <key>', 'routing key of the message', '')
     .option('--header <name=value>', 'a message header with a string value (repeatable)', collect, [])
     .option('--headers <json>', 'message headers as a JSON object, with typed values (5 and "5" differ)')
-    .option('--cc <key>', 'an extra routing key from the CC header (repeatable)', collect, [])
+    .option('--cc <key>', 'an extra routing key in the CC header (repeatable); a CC array in --headers works the same', collect, [])
+    .option('--bcc <key>', 'an extra routing key in the BCC header, which the broker removes before delivery (repeatable)', collect, [])
     .option('--dead-letter', 'also show where messages rejected or expired from each reached queue go')
     .option('--broker-version <version>', 'route as this RabbitMQ version does (headers compare loosely before 3.13)')
     .option('--live', "route over the live broker topology instead of the spec's (spec files then only choose the vhost)");
@@ -42,7 +44,8 @@ export function registerRoute(program: Command, io: Io, setExit: (code: number) 
       'after',
       '\nExamples:\n  warren route examples/seed-fanout.yaml --exchange tasks_fanout --routing-key suo_piao\n' +
         '  warren route --live --vhost shop --exchange orders --routing-key order.created --format json\n' +
-        '\nExit status: 0 routed or unroutable (see the output), 1 error (unknown exchange, internal exchange, bad input).',
+        '  warren route --exchange orders --routing-key order.created --headers \'{"CC":["audit.all"],"BCC":["billing"]}\'\n' +
+        '\nExit status: 0 routed or unroutable (see the output), 1 error (unknown exchange, internal exchange, a CC or BCC header that is not an array, bad input).',
     )
     .action(async (files: string[], opts: RouteOptions) => {
       const headers = parseHeaders(opts);
@@ -71,7 +74,7 @@ export function registerRoute(program: Command, io: Io, setExit: (code: number) 
       }
       const result = routeMessage(
         topologyFrom(resources),
-        { vhost, exchange: opts.exchange, routingKey: opts.routingKey, cc: opts.cc, ...(headers ? { headers } : {}) },
+        { vhost, exchange: opts.exchange, routingKey: opts.routingKey, cc: opts.cc, bcc: opts.bcc, ...(headers ? { headers } : {}) },
         { followDeadLetter: opts.deadLetter === true, ...(brokerVersion ? { brokerVersion } : {}) },
       );
       if (opts.format === 'json') {

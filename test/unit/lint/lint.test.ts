@@ -66,6 +66,31 @@ describe('lint rules', () => {
     expect(codes(text)).toEqual([]);
   });
 
+  it('UNREACHABLE_QUEUE follows dead-lettering through the default exchange, as warren graph draws it', () => {
+    const unreachable = (text: string): string[] =>
+      lintSpec(load(text))
+        .report.findings.filter((f) => f.code === 'UNREACHABLE_QUEUE')
+        .map((f) => f.message.replace(/^queue "([^"]*)".*$/, '$1'));
+    const spec = (q1: string, extra = ''): string =>
+      base(['    exchanges: { main: { type: direct } }', '    queues:', `      q1: { ${q1} }`, '      q2: {}', '      q3: {}', extra, ''].join('\n'));
+    const bound = 'bind: [{ exchange: main, routing_key: q1 }]';
+    // argument: "" is the default exchange, which delivers to the queue the dead-letter key names
+    expect(unreachable(spec(`arguments: { x-dead-letter-exchange: "", x-dead-letter-routing-key: q2 }, ${bound}`))).toEqual(['q3']);
+    // a policy sets both keys, or one each (the broker resolves each key on its own)
+    const policy = (definition: string): string => `    policies: { dl: { pattern: "^q1$", apply-to: queues, definition: { ${definition} } } }`;
+    expect(unreachable(spec(bound, policy('dead-letter-exchange: "", dead-letter-routing-key: q2')))).toEqual(['q3']);
+    expect(unreachable(spec(`arguments: { x-dead-letter-exchange: "" }, ${bound}`, policy('dead-letter-routing-key: q2')))).toEqual(['q3']);
+    // without a dead-letter key the message's own keys pick the queue: lint cannot know which
+    expect(unreachable(spec(`arguments: { x-dead-letter-exchange: "" }, ${bound}`))).toEqual(['q2', 'q3']);
+    // only a queue that gets messages dead-letters any
+    expect(unreachable(spec('arguments: { x-dead-letter-exchange: "", x-dead-letter-routing-key: q2 }'))).toEqual(['q1', 'q2', 'q3']);
+    // a named dead-letter exchange from a policy
+    const withDlx = base(
+      ['    exchanges: { main: { type: direct }, dlx: { type: fanout, internal: true } }', '    queues:', `      q1: { ${bound} }`, '      q2: { bind: [{ exchange: dlx }] }', policy('dead-letter-exchange: dlx'), ''].join('\n'),
+    );
+    expect(unreachable(withDlx)).toEqual([]);
+  });
+
   it('EXCHANGE_WITHOUT_BINDINGS, unless it has an alternate exchange', () => {
     const text = base('    exchanges:\n      void: { type: topic }\n      safe: { type: topic, arguments: { alternate-exchange: void } }\n');
     const { report } = lintSpec(load(text));

@@ -37,12 +37,43 @@ describe('driftFromPlan', () => {
     expect(report.missing.map((m) => `${m.kind} ${m.name}`)).toEqual(['queue missing', 'binding x -> missing [k]']);
     expect(report.changed.map((c) => `${c.kind} ${c.name} ${c.needs_replace}`)).toEqual(['vhost v false', 'exchange replaced true', 'queue changed true']);
     expect(report.changed[2]?.fields).toEqual([{ field: 'arguments.x-max-length', live: 10, declared: 20 }]);
-    expect(report.unmanaged).toEqual([{ kind: 'queue', vhost: 'v', name: 'extra', key: planned('delete', extra).key, messages: 4 }]);
-    expect(report.summary).toEqual({ missing: 2, changed: 3, unmanaged: 1 });
+    expect(report.unmanaged).toEqual([{ kind: 'queue', vhost: 'v', name: 'extra', key: planned('delete', extra).key, messages: 4, in_prune_scope: false, fails_drift: false }]);
+    expect(report.summary).toEqual({ missing: 2, changed: 3, unmanaged: 1, unmanaged_failing: 0, unmanaged_not_failing: 1 });
+    expect(report).toMatchObject({ strict: false, prune: false, prune_vhosts: [] });
   });
 
-  it('treats deletes of a pruning plan as unmanaged, the same as without pruning', () => {
-    expect(driftFromPlan(driftPlan(true)).unmanaged).toEqual(driftFromPlan(driftPlan(false)).unmanaged);
+  it('treats deletes of a pruning plan as unmanaged resources in the prune scope, which fail drift', () => {
+    const report = driftFromPlan(driftPlan(true));
+    expect(report.unmanaged).toEqual([{ kind: 'queue', vhost: 'v', name: 'extra', key: planned('delete', extra).key, messages: 4, in_prune_scope: true, fails_drift: true }]);
+    expect(report).toMatchObject({ prune: true, prune_vhosts: ['v'] });
+    expect(report.summary).toMatchObject({ unmanaged: 1, unmanaged_failing: 1, unmanaged_not_failing: 0 });
+  });
+
+  it('lists unmanaged resources outside the prune scope without failing, unless strict', () => {
+    const user = { kind: 'user' as const, vhost: '', name: 'other-team', key: '["user","","other-team"]' };
+    const plan = planOf([], { unmanaged: [user] });
+    const report = driftFromPlan(plan, { pruneVhosts: ['v'] });
+    expect(report).toMatchObject({ in_sync: true, strict: false, prune: false, prune_vhosts: ['v'] });
+    expect(report.unmanaged).toEqual([{ ...user, in_prune_scope: false, fails_drift: false }]);
+    expect(renderDriftText(report)).toContain('Unmanaged, not drift (on the broker, not declared; outside the prune scope; warren drift --strict counts them):\n  + user "other-team"');
+    expect(renderDriftText(report)).toContain('Prune scope: vhost "v" (prune: true); users and other global kinds only with --prune.');
+    expect(renderDriftText(report)).toContain('No drift. 1 unmanaged resource outside the prune scope is listed, not counted.');
+    const md = renderDriftMarkdown(report, { graph: mapOf([x]) });
+    expect(md).toContain('**In sync.** The broker matches the spec. 1 unmanaged resource outside the prune scope is listed, not counted.');
+    expect(md).toContain('<summary>Not drift: 1 unmanaged (outside the prune scope; warren drift --strict counts them)</summary>');
+    expect(md).toContain('| user | 0 | 0 | 0 | 1 |');
+    expect(md).not.toContain('```mermaid');
+    const xml = renderDriftJunit(report, mapOf([x]));
+    expect(xml).toContain('<testsuites tests="2" failures="0" errors="0">');
+    expect(xml).toContain('skipped="1"');
+    expect(xml).toContain('<skipped message="user &quot;other-team&quot; is on the broker but not declared; outside the prune scope, so not drift (warren drift --strict counts it)"/>');
+
+    const strict = driftFromPlan(plan, { strict: true, pruneVhosts: ['v'] });
+    expect(strict).toMatchObject({ in_sync: false, strict: true, summary: { unmanaged: 1, unmanaged_failing: 1, unmanaged_not_failing: 0 } });
+    expect(strict.unmanaged).toEqual([{ ...user, in_prune_scope: false, fails_drift: true }]);
+    expect(renderDriftText(strict)).toContain('Unmanaged (on the broker, not declared; drift with --strict):\n  + user "other-team"');
+    expect(renderDriftText(strict)).toContain('Drift: 0 missing, 0 changed, 1 unmanaged.');
+    expect(renderDriftJunit(strict, mapOf([x]))).toContain('type="unmanaged">user "other-team" exists live but the spec does not declare it (warren drift --strict counts it as drift)');
   });
 
   it('is in sync when the only unmanaged resource is the user Warren connects as', () => {
@@ -62,7 +93,7 @@ describe('driftFromPlan', () => {
 
 describe('renderDriftMarkdown', () => {
   it('lists each group and marks missing red, unmanaged green in the graph', () => {
-    const report = driftFromPlan(driftPlan(false));
+    const report = driftFromPlan(driftPlan(true));
     const out = renderDriftMarkdown(report, { graph: mapOf([x, missingQ, binding('v', 'x', 'missing', 'k'), extra, changedQ]) });
     expect(out).toContain('| queue | 1 | 1 | 1 |');
     expect(out).toContain('-   arguments.x-max-length: 10   (live)');
@@ -90,8 +121,8 @@ describe('drift at scale', () => {
 });
 
 describe('renderDriftJunit', () => {
-  it('has one test case per declared resource, failures for drift, and failing cases for unmanaged ones', () => {
-    const report = driftFromPlan(driftPlan(false));
+  it('has one test case per declared resource, failures for drift, and failing cases for unmanaged ones in the prune scope', () => {
+    const report = driftFromPlan(driftPlan(true));
     const declared = mapOf([vhost('v'), x, missingQ, changedQ, replacedX, rebound, binding('v', 'x', 'missing', 'k'), queue('v', 'fine')]);
     const xml = renderDriftJunit(report, declared);
     expect(xml).toContain('<testsuites tests="9" failures="6" errors="0">');
@@ -100,7 +131,7 @@ describe('renderDriftJunit', () => {
     expect(xml).toContain('<testcase classname="warren.binding.v" name="replaced -&gt; changed [k]"/>');
     expect(xml).toContain('<failure message="queue &quot;missing&quot; in vhost &quot;v&quot; is declared but missing on the broker" type="missing">');
     expect(xml).toContain('  arguments.x-max-length: live 10, declared 20</failure>');
-    expect(xml).toContain('type="unmanaged">queue "extra" in vhost "v" (4 messages) exists live');
+    expect(xml).toContain('type="unmanaged">queue "extra" in vhost "v" (4 messages) exists live but the spec does not declare it (it is in the prune scope, so warren apply deletes it)');
     expect((xml.match(/<testcase /g) ?? []).length).toBe(9);
     expect((xml.match(/<failure /g) ?? []).length).toBe(6);
   });

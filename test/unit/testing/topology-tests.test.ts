@@ -108,6 +108,26 @@ describe('runTopologyTests (offline)', () => {
     expect(json.cases[0]).toMatchObject({ name: 'exact', file: 'spec.yaml', line: 14, status: 'passed', simulated: { queues: ['hipri'], unroutable: false } });
   });
 
+  it('route by the CC and BCC headers of a case, and fail a case whose CC is not an array', () => {
+    const cc = runTopologyTests(
+      load(
+        `${topology}tests:\n` +
+          [
+            '  - { name: cc, exchange: tasks, routing_key: hipri, headers: { CC: [lopri] }, expect: [hipri, lopri] }',
+            '  - { name: bcc, exchange: tasks, routing_key: none, headers: { BCC: [lopri, lopri] }, expect: [lopri] }',
+            '  - { name: bad cc, exchange: tasks, routing_key: hipri, headers: { CC: lopri }, expect: [hipri] }',
+            '',
+          ].join('\n'),
+      ),
+    );
+    expect(cc.cases.map((c) => [c.case.name, c.status, c.simulated.queues])).toEqual([
+      ['cc', 'passed', ['hipri', 'lopri']],
+      ['bcc', 'passed', ['lopri']],
+      ['bad cc', 'failed', []],
+    ]);
+    expect(cc.cases[2]?.failures).toEqual([expect.stringMatching(/^the publish fails: header `CC` is the string "lopri", but RabbitMQ takes CC only as an array of routing keys/)]);
+  });
+
   it('with live outcomes, any disagreement with the broker fails the case', () => {
     const live = report.cases.map((c) => ({ queues: c.simulated.queues, returned: c.simulated.unroutable }));
     live[0] = { queues: ['hipri', 'lopri'], returned: false };
