@@ -234,13 +234,14 @@ export function tlsFailure(err: unknown, peer: TlsPeer, tls: TlsOptions | undefi
         : `give the certificate of the CA that signed it with --ca-file FILE (or WARREN_CA_FILE, or ca_file of the target in warren.config.yaml)`;
     return diagnostic('TLS_CERT_UNTRUSTED', `the TLS certificate of ${at} is not trusted (${reason}); ${fix}`);
   }
-  if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') {
-    const cert = peerCertificate(err);
-    const when = code === 'CERT_HAS_EXPIRED' ? `expired${cert?.validTo ? ` on ${cert.validTo}` : ''}` : `is not valid yet${cert?.validFrom ? ` (from ${cert.validFrom})` : ''}`;
-    return diagnostic('TLS_CERT_EXPIRED', `the TLS certificate of ${at} ${when}; renew the broker's certificate (or check this machine's clock)`);
+  if (code === 'CERT_HAS_EXPIRED') {
+    return diagnostic('TLS_CERT_EXPIRED', `the TLS certificate of ${at} has expired; renew the broker's certificate, or check this machine's clock`);
+  }
+  if (code === 'CERT_NOT_YET_VALID') {
+    return diagnostic('TLS_CERT_NOT_YET_VALID', `the TLS certificate of ${at} is not valid yet; check this machine's clock, or the broker's certificate`);
   }
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID' || code === HOSTNAME_MISMATCH) {
-    const names = peerCertificate(err)?.names;
+    const names = peerCertificate(err).names;
     const host = peer.hostPort.replace(/:\d+$/, '');
     const forWhat = names ? `is for ${names}, not for ${host}` : `is not for ${host}`;
     return diagnostic('TLS_HOSTNAME_MISMATCH', `the TLS certificate of ${at} ${forWhat}; connect by a name the certificate is for (in --management-url / --amqp-url or the target's URLs)`);
@@ -290,17 +291,15 @@ function innermost(err: unknown): unknown {
   return e;
 }
 
-/** What Node attaches of the peer's certificate: its names and validity. */
-function peerCertificate(err: unknown): { names?: string; validTo?: string; validFrom?: string } | undefined {
+/** The names of the peer's certificate, which Node attaches to a hostname mismatch. */
+function peerCertificate(err: unknown): { names?: string } {
   const inner = innermost(err) as { cert?: unknown; reason?: unknown };
   const cert = inner.cert;
-  const out: { names?: string; validTo?: string; validFrom?: string } = {};
+  const out: { names?: string } = {};
   if (typeof cert === 'object' && cert !== null) {
-    const c = cert as { subjectaltname?: unknown; valid_to?: unknown; valid_from?: unknown; subject?: { CN?: unknown } };
+    const c = cert as { subjectaltname?: unknown; subject?: { CN?: unknown } };
     if (typeof c.subjectaltname === 'string') out.names = c.subjectaltname;
     else if (typeof c.subject?.CN === 'string') out.names = `CN=${c.subject.CN}`;
-    if (typeof c.valid_to === 'string') out.validTo = c.valid_to;
-    if (typeof c.valid_from === 'string') out.validFrom = c.valid_from;
   }
   if (out.names === undefined && typeof inner.reason === 'string') {
     // "Host: x. is not in the cert's altnames: DNS:localhost, IP Address:127.0.0.1"
