@@ -42,8 +42,8 @@
 #   WARREN_RABBITMQ_BIN      RabbitMQ bin dir   (default /usr/lib/rabbitmq/bin; testing only)
 #   WARREN_BROKER_TLS        1: TLS listeners too (default); 0: none
 #   WARREN_BROKER_TLS_DIR    where the test CA and certificates are made (default $BROKER_DIR/tls)
-#   WARREN_BROKER_TLS_NODE_DIR  the same directory as the node sees it (default: the same path;
-#                            differs for a node in a chroot)
+#   WARREN_BROKER_TLS_NODE_DIR  the same directory as the node sees it (default: the same path,
+#                            less $ROOT for a node chrooted there)
 #
 # TLS: the node also listens with TLS on AMQP+1 (amqps) and management+1
 # (https), with a private CA and a `localhost` server certificate made once by
@@ -149,7 +149,12 @@ print_env() {
 
 # Where the certificates are on this machine, and where the node reads them.
 tls_dir() { printf '%s\n' "${TLS_DIR:-$BROKER_DIR/tls}"; }
-tls_node_dir() { printf '%s\n' "${TLS_NODE_DIR:-$(tls_dir)}"; }
+# (A node chrooted in $ROOT sees $ROOT/x as /x.)
+tls_node_dir() {
+  local d
+  d="$(tls_dir)"
+  printf '%s\n' "${TLS_NODE_DIR:-${d#"${ROOT:-}"}}"
+}
 
 # The TLS listeners (AMQP+1, management+1), by `localhost`: the name the server
 # certificate is for. Only when the node's config has them (a node started by
