@@ -102,6 +102,8 @@ interface Endpoint {
   readonly basePath: string;
   /** `host:port`, for TLS messages */
   readonly hostPort: string;
+  /** The client's TLS options, for an https:// endpoint only */
+  readonly tls: TlsOptions | undefined;
   /** The endpoint's pool, made on first use. */
   pool(): Promise<Pool>;
   /** Closes the pool if it was made. */
@@ -129,10 +131,8 @@ export class ManagementClient {
   private readonly down = new Set<number>();
   /** The one probe per endpoint: resolves with the error to report when it did not answer. */
   private readonly probes = new Map<number, Promise<Error | undefined>>();
-  private readonly tlsOptions: TlsOptions | undefined;
 
   constructor(url: string, opts: ManagementClientOptions = {}) {
-    this.tlsOptions = opts.tls;
     this.timeoutMs = opts.timeoutMs ?? 60_000;
     this.retries = opts.retries ?? 2;
     const urls = splitUrls(url);
@@ -218,7 +218,7 @@ export class ManagementClient {
         try {
           raw = await this.once(ep, method, path, body);
         } catch (err) {
-          const tls = tlsFailure(err, { hostPort: ep.hostPort, api: 'management API' }, this.tlsOptions);
+          const tls = tlsFailure(err, { hostPort: ep.hostPort, api: 'management API' }, ep.tls);
           if (tls) throw new WarrenError(tls);
           errors.set(i, err);
           const notSent = isConnectFailure(err);
@@ -384,6 +384,7 @@ function openEndpoint(url: string, opts: ManagementClientOptions & { timeoutMs: 
   const password = hasUser ? safeDecode(u.password) : 'guest';
   const origin = u.origin;
   const hostPort = `${u.hostname}:${u.port || (u.protocol === 'https:' ? '443' : '80')}`;
+  const tlsOptions = u.protocol === 'https:' ? opts.tls : undefined;
   const tls = u.protocol === 'https:' ? { ...tlsConnectOptions(opts.tls), checkServerIdentity: checkHostname } : {};
   let pool: Promise<Pool> | undefined;
   return {
@@ -393,6 +394,7 @@ function openEndpoint(url: string, opts: ManagementClientOptions & { timeoutMs: 
     authorization: 'Basic ' + Buffer.from(`${user}:${password}`).toString('base64'),
     basePath: u.pathname.replace(/\/+$/, ''),
     hostPort,
+    tls: tlsOptions,
     pool: () =>
       (pool ??= (undici ??= import('undici')).then(
         ({ Pool }) =>
