@@ -5,8 +5,9 @@
  *   or `ca_file` of a target (relative to the config file);
  * - mutual TLS with --cert-file/--key-file: a certificate the broker's CA did
  *   not sign is refused (so the one given is what is sent);
- * - an untrusted certificate and a hostname mismatch are their own codes,
- *   name host:port and the fix, exit 1, no stack trace;
+ * - an untrusted certificate, a hostname mismatch and https:// to a plain
+ *   port are their own codes, name host:port and the fix, exit 1, no stack
+ *   trace;
  * - every command that reads the broker (export, drift, route --live,
  *   test --live) takes the same options.
  */
@@ -165,6 +166,11 @@ describe('TLS to the broker', () => {
     // Management over plain HTTP, AMQP over TLS: the AMQP connection fails on its own.
     const amqps = await warrenTls(['apply', file, '--management-url', testUrls().management, '--amqp-url', tls.amqp, '--auto-approve']);
     expectCleanFailure(amqps, 'TLS_CERT_UNTRUSTED', `localhost:${port(tls.amqp)} (AMQP)`);
+    // https:// to the plain listener: no certificate at all.
+    const plain = new URL(testUrls().management);
+    plain.protocol = 'https:';
+    const wrongPort = await warrenTls(['plan', file, '--management-url', plain.toString(), '--ca-file', tls.caFile]);
+    expectCleanFailure(wrongPort, 'TLS_HANDSHAKE_FAILED', `${plain.hostname}:${plain.port} (management API)`);
     // The real binary: exit status 1 and no stack trace.
     const bin = warrenBin(['plan', file, ...urls()], { WARREN_CA_FILE: '', NODE_EXTRA_CA_CERTS: '' });
     expectCleanFailure(bin, 'TLS_CERT_UNTRUSTED', `localhost:${port(tls.management)}`);
