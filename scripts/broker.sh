@@ -177,7 +177,6 @@ make_tls_certs() {
   local d tmp
   d="$(tls_dir)"
   [[ -s "$d/ca.pem" && -s "$d/server.pem" && -s "$d/client.pem" && -s "$d/client-key.pem" ]] && return 0
-  command -v openssl >/dev/null 2>&1 || die "openssl is required to make the test broker's TLS certificates (or set WARREN_BROKER_TLS=0)"
   log "making a test CA and TLS certificates in $d ..."
   mkdir -p "$d"
   tmp="$(mktemp -d)"
@@ -310,6 +309,10 @@ EOF
 # TLS) but not required (plain TLS).
 write_tls_config() {
   [[ "$TLS_ENABLED" == 1 ]] || return 0
+  if ! command -v openssl >/dev/null 2>&1; then
+    log "warning: openssl is not installed: no TLS listeners (the TLS tests will say so)"
+    return 0
+  fi
   make_tls_certs
   local d
   d="$(tls_node_dir)"
