@@ -40,6 +40,18 @@
 #   WARREN_BROKER_TIMEOUT    start timeout, s   (default 120)
 #   WARREN_BROKER_CTL_PORT_MIN  first dist port for rabbitmqctl & co (default 35690, range of 20)
 #   WARREN_RABBITMQ_BIN      RabbitMQ bin dir   (default /usr/lib/rabbitmq/bin; testing only)
+#   WARREN_BROKER_TLS        1: TLS listeners too (default); 0: none
+#   WARREN_BROKER_TLS_DIR    where the test CA and certificates are made (default $BROKER_DIR/tls)
+#   WARREN_BROKER_TLS_NODE_DIR  the same directory as the node sees it (default: the same path,
+#                            less $ROOT for a node chrooted there)
+#
+# TLS: the node also listens with TLS on AMQP+1 (amqps) and management+1
+# (https), with a private CA and a `localhost` server certificate made once by
+# openssl under the TLS dir (ca.pem, server.pem, server-key.pem, and
+# client.pem / client-key.pem for mutual TLS: the node asks for a client
+# certificate and checks it when one is sent, but does not require one).
+# `env` prints WARREN_TLS_* for them. (Not on the cluster's nodes: their ports
+# are consecutive.)
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -54,6 +66,10 @@ START_TIMEOUT="${WARREN_BROKER_TIMEOUT:-120}"
 
 MGMT_URL="http://guest:guest@127.0.0.1:${MGMT_PORT}"
 AMQP_URL="amqp://guest:guest@127.0.0.1:${AMQP_PORT}"
+# Empty TLS_DIR: $BROKER_DIR/tls of the node at hand (see tls_dir).
+TLS_ENABLED="${WARREN_BROKER_TLS:-1}"
+TLS_DIR="${WARREN_BROKER_TLS_DIR:-}"
+TLS_NODE_DIR="${WARREN_BROKER_TLS_NODE_DIR:-}"
 
 LOG_DIR="$BROKER_DIR/log"
 CONSOLE_LOG="$LOG_DIR/console.log"
@@ -128,6 +144,70 @@ busy_ports() {
 print_env() {
   printf 'export WARREN_MANAGEMENT_URL=%s\n' "$MGMT_URL"
   printf 'export WARREN_AMQP_URL=%s\n' "$AMQP_URL"
+  print_tls_env
+}
+
+# Where the certificates are on this machine, and where the node reads them.
+tls_dir() { printf '%s\n' "${TLS_DIR:-$BROKER_DIR/tls}"; }
+# (A node chrooted in $ROOT sees $ROOT/x as /x.)
+tls_node_dir() {
+  local d
+  d="$(tls_dir)"
+  printf '%s\n' "${TLS_NODE_DIR:-${d#"${ROOT:-}"}}"
+}
+
+# The TLS listeners (AMQP+1, management+1), by `localhost`: the name the server
+# certificate is for. Only when the node's config has them (a node started by
+# an older version of this script has none).
+print_tls_env() {
+  grep -q '^listeners.ssl.default' "$BROKER_DIR/rabbitmq.conf" 2>/dev/null || return 0
+  local d
+  d="$(tls_dir)"
+  printf 'export WARREN_TLS_MANAGEMENT_URL=https://guest:guest@localhost:%s\n' "$((MGMT_PORT + 1))"
+  printf 'export WARREN_TLS_AMQP_URL=amqps://guest:guest@localhost:%s\n' "$((AMQP_PORT + 1))"
+  printf 'export WARREN_TLS_CA_FILE=%s\n' "$d/ca.pem"
+  printf 'export WARREN_TLS_CERT_FILE=%s\n' "$d/client.pem"
+  printf 'export WARREN_TLS_KEY_FILE=%s\n' "$d/client-key.pem"
+}
+
+# A private CA, a server certificate for localhost / 127.0.0.1 and a client
+# certificate, made once under $TLS_DIR (kept across restarts: tests and users
+# may hold the CA file). EC P-256 keys: quick to make, accepted everywhere.
+make_tls_certs() {
+  local d tmp
+  d="$(tls_dir)"
+  [[ -s "$d/ca.pem" && -s "$d/server.pem" && -s "$d/client.pem" && -s "$d/client-key.pem" ]] && return 0
+  log "making a test CA and TLS certificates in $d ..."
+  mkdir -p "$d"
+  tmp="$(mktemp -d)"
+  (
+    set -e
+    cd "$tmp"
+    newkey() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" 2>/dev/null; }
+    newkey ca-key.pem
+    openssl req -x509 -new -key ca-key.pem -sha256 -days 3650 -subj "/CN=Warren test CA" \
+      -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" -out ca.pem
+    # sign NAME SUBJECT EXTENSIONS: a certificate for NAME-key.pem, signed by the CA.
+    sign() {
+      newkey "$1-key.pem"
+      openssl req -new -key "$1-key.pem" -subj "$2" -out "$1.csr"
+      printf '%s\n' "$3" >"$1.ext"
+      openssl x509 -req -in "$1.csr" -CA ca.pem -CAkey ca-key.pem -CAcreateserial -days 825 -sha256 \
+        -extfile "$1.ext" -out "$1.pem" 2>/dev/null
+    }
+    sign server "/CN=localhost" "subjectAltName=DNS:localhost,IP:127.0.0.1
+extendedKeyUsage=serverAuth
+keyUsage=critical,digitalSignature,keyEncipherment"
+    sign client "/CN=warren-test-client" "extendedKeyUsage=clientAuth
+keyUsage=critical,digitalSignature,keyEncipherment"
+    # The node (which may run as another user) must read its key.
+    chmod 644 ./*.pem
+    mv ca.pem ca-key.pem server.pem server-key.pem client.pem client-key.pem "$d/"
+  ) || {
+    rm -rf "$tmp"
+    die "openssl failed to make the TLS certificates"
+  }
+  rm -rf "$tmp"
 }
 
 show_logs() {
@@ -195,6 +275,7 @@ collect_statistics_interval = 1000
 log.file.level = info
 log.console = false
 EOF
+  write_tls_config
   if [[ -n "${CLUSTER_SEED:-}" ]]; then
     # Join the seed while booting (no stop_app / join_cluster / start_app
     # cycle afterwards); wait up to a minute for the seed to be up.
@@ -221,6 +302,35 @@ EOF
   done
   local IFS=,
   printf '[%s].\n' "${wanted[*]}" >"$BROKER_DIR/enabled_plugins"
+}
+
+# TLS listeners on AMQP+1 and management+1, loopback only. verify_peer with
+# fail_if_no_peer_cert=false: a client certificate is checked when sent (mutual
+# TLS) but not required (plain TLS).
+write_tls_config() {
+  [[ "$TLS_ENABLED" == 1 ]] || return 0
+  if ! command -v openssl >/dev/null 2>&1; then
+    log "warning: openssl is not installed: no TLS listeners (the TLS tests will say so)"
+    return 0
+  fi
+  make_tls_certs
+  local d
+  d="$(tls_node_dir)"
+  cat >>"$BROKER_DIR/rabbitmq.conf" <<EOF
+listeners.ssl.default = 127.0.0.1:$((AMQP_PORT + 1))
+ssl_options.cacertfile = $d/ca.pem
+ssl_options.certfile = $d/server.pem
+ssl_options.keyfile = $d/server-key.pem
+ssl_options.verify = verify_peer
+ssl_options.fail_if_no_peer_cert = false
+management.ssl.port = $((MGMT_PORT + 1))
+management.ssl.ip = 127.0.0.1
+management.ssl.cacertfile = $d/ca.pem
+management.ssl.certfile = $d/server.pem
+management.ssl.keyfile = $d/server-key.pem
+management.ssl.verify = verify_peer
+management.ssl.fail_if_no_peer_cert = false
+EOF
 }
 
 node_running() { diag -q ping >/dev/null 2>&1; }
@@ -261,7 +371,9 @@ cmd_start() {
     log "node $NODE_NAME is up but the management API does not answer yet; waiting"
   else
     local busy
-    busy="$(busy_ports "$AMQP_PORT" "$MGMT_PORT" "$DIST_PORT")"
+    local tls_ports=()
+    [[ "$TLS_ENABLED" == 1 ]] && tls_ports=("$((AMQP_PORT + 1))" "$((MGMT_PORT + 1))")
+    busy="$(busy_ports "$AMQP_PORT" "$MGMT_PORT" "$DIST_PORT" "${tls_ports[@]}")"
     if [[ -n "$busy" ]]; then
       die "port(s) $busy on 127.0.0.1 already in use by something else.
   Pick free ports with WARREN_BROKER_AMQP_PORT / WARREN_BROKER_MGMT_PORT / WARREN_BROKER_DIST_PORT."
@@ -350,6 +462,7 @@ cluster_node() {
   export WARREN_BROKER_HOME="$CLUSTER_BASE/home"
   CLUSTER_SEED=""
   PLUGINS="rabbitmq_management"
+  TLS_ENABLED=0
   ((i == 1)) || CLUSTER_SEED="${CLUSTER_PREFIX}1@localhost"
   mkdir -p "$WARREN_BROKER_HOME" && chmod 700 "$WARREN_BROKER_HOME"
 }

@@ -4,11 +4,14 @@
  * exchange type), so that steps whose channels died with it can say why.
  * With several AMQP URLs (a comma list: the nodes of a cluster) it connects
  * to the first that answers, and lists the others in `unreachable`.
+ * amqps:// URLs use the target's `tls` (a CA to trust, a client certificate);
+ * a failed TLS handshake is its own TLS_* error, not failed over.
  */
 import type { Channel, ChannelModel, Options } from 'amqplib';
 import { diagnostic, WarrenError } from '../model/diagnostics.js';
 import { describeNetworkError, errorCode } from '../live/http.js';
 import { FAILOVER_CONNECT_TIMEOUT_MS, knownDown, noAnswerWithin, rememberDown, splitUrls, type UnreachableEndpoint } from '../live/endpoints.js';
+import { tlsConnectOptions, tlsFailure, type TlsOptions } from '../live/tls.js';
 import { redactSecrets, redactUrl, safeDecode } from '../util/redact.js';
 import { parseAmqpError, type AmqpFailure } from './errors.js';
 
@@ -24,6 +27,8 @@ export interface AmqpTarget {
   readonly redactedUrl: string;
   readonly user: string;
   readonly password: string;
+  /** TLS material for an amqps:// URL (absent for amqp://) */
+  readonly tls?: TlsOptions;
   /** The other URLs of the list, tried in order when this one does not answer */
   readonly fallbacks?: readonly AmqpTarget[];
 }
@@ -37,14 +42,19 @@ const CLOSE_TIMEOUT_MS = 5_000;
  * parameters `heartbeat` and `frame_max`/`frameMax` are honoured. A comma list
  * gives the first URL, with the others as its `fallbacks`.
  */
-export function amqpTarget(amqpUrl: string, vhost: string): AmqpTarget {
+export function amqpTarget(amqpUrl: string, vhost: string, tls?: TlsOptions): AmqpTarget {
   const urls = splitUrls(amqpUrl);
   if (urls.length === 0) throw new WarrenError(diagnostic('BAD_AMQP_URL', 'the AMQP URL is empty; use e.g. amqp://user:password@localhost:5672'));
-  const [first, ...rest] = urls.map((u) => oneTarget(u, vhost));
+  const [first, ...rest] = urls.map((u) => oneTarget(u, vhost, tls));
   return rest.length === 0 ? (first as AmqpTarget) : { ...(first as AmqpTarget), fallbacks: rest };
 }
 
-function oneTarget(amqpUrl: string, vhost: string): AmqpTarget {
+/** amqplib's socket options for `target`: its TLS material, when it has any. */
+export function amqpSocketOptions(target: AmqpTarget): Record<string, unknown> {
+  return tlsConnectOptions(target.tls);
+}
+
+function oneTarget(amqpUrl: string, vhost: string, tlsOptions: TlsOptions | undefined): AmqpTarget {
   let u: URL;
   try {
     u = new URL(amqpUrl);
@@ -74,7 +84,8 @@ function oneTarget(amqpUrl: string, vhost: string): AmqpTarget {
     ...(frameMax !== null && Number.isFinite(Number(frameMax)) ? { frameMax: Number(frameMax) } : {}),
   };
   const auth = hasUser ? `${u.username}${u.password === '' ? '' : ':****'}@` : '';
-  return { connect: options, redactedUrl: `${u.protocol}//${auth}${u.host}/${encodeURIComponent(vhost)}`, user, password };
+  const redactedUrl = `${u.protocol}//${auth}${u.host}/${encodeURIComponent(vhost)}`;
+  return { connect: options, redactedUrl, user, password, ...(tls && tlsOptions ? { tls: tlsOptions } : {}) };
 }
 
 export class VhostConnection {
@@ -132,6 +143,7 @@ export class VhostConnection {
       }
       try {
         model = await amqpConnect(target.connect, {
+          ...amqpSocketOptions(target),
           timeout,
           clientProperties: { connection_name: `warren apply (${this.vhost})` },
         });
@@ -176,6 +188,8 @@ export class VhostConnection {
         diagnostic('APPLY_STEP_FAILED', `cannot open vhost '${this.vhost}' at ${url} (${text}); grant user '${target.user}' permissions on the vhost`),
       );
     }
+    const tls = tlsFailure(err, { hostPort: `${target.connect.hostname ?? ''}:${target.connect.port ?? ''}`, api: 'AMQP' }, target.tls);
+    if (tls) return new WarrenError(tls);
     const netCode = errorCode(err);
     const why = netCode !== undefined ? describeNetworkError(err) : text;
     return new WarrenError(

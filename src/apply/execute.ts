@@ -15,6 +15,7 @@ import { PHASES, type PlanDocument, type PlannedChange } from '../model/plan.js'
 import { ManagementClient } from '../live/http.js';
 import { splitUrls, unreachableWarnings } from '../live/endpoints.js';
 import { redactSecrets, urlPassword } from '../util/redact.js';
+import type { TlsOptions } from '../live/tls.js';
 import { amqpTarget, VhostConnection } from './amqp-connection.js';
 import { amqpStepDiagnostic, stepDiagnostic, type AmqpFailure } from './errors.js';
 import { needsChannel, runStep, type StepContext } from './steps.js';
@@ -24,6 +25,8 @@ export interface ApplyEndpoints {
   readonly management: string;
   /** AMQP URL with credentials; its vhost path is replaced per vhost */
   readonly amqp: string;
+  /** CA and client certificate for https:// and amqps:// URLs */
+  readonly tls?: TlsOptions | undefined;
 }
 
 /**
@@ -96,17 +99,18 @@ export async function applyPlan(plan: PlanDocument, endpoints: ApplyEndpoints, o
   };
   const secrets = [...splitUrls(endpoints.management), ...splitUrls(endpoints.amqp)].map(urlPassword).filter((s): s is string => s !== undefined);
   // Invalid endpoint URLs throw here, before anything is opened.
-  const amqpUser = amqpTarget(endpoints.amqp, '/').user;
+  const amqpUser = amqpTarget(endpoints.amqp, '/', endpoints.tls).user;
   const connectTimeoutMs = Math.min(options.timeoutMs ?? 10_000, 10_000);
   const http = new ManagementClient(endpoints.management, {
     connections: concurrency,
+    tls: endpoints.tls,
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
   });
   const connections = new Map<string, VhostConnection>();
   const connectionFor = (vhost: string): VhostConnection => {
     let c = connections.get(vhost);
     if (!c) {
-      c = new VhostConnection(vhost, amqpTarget(endpoints.amqp, vhost), connectTimeoutMs);
+      c = new VhostConnection(vhost, amqpTarget(endpoints.amqp, vhost, endpoints.tls), connectTimeoutMs);
       connections.set(vhost, c);
     }
     return c;
@@ -140,7 +144,7 @@ export async function applyPlan(plan: PlanDocument, endpoints: ApplyEndpoints, o
       allowDataLoss: options.allowDataLoss,
       allowDestructive: options.allowDestructive === true,
       amqpUser,
-      ...(options.migrate === true && vhost !== '' ? { migrate: amqpTarget(endpoints.amqp, vhost) } : {}),
+      ...(options.migrate === true && vhost !== '' ? { migrate: amqpTarget(endpoints.amqp, vhost, endpoints.tls) } : {}),
       ...(options.blockedTimeoutMs !== undefined ? { blockedTimeoutMs: options.blockedTimeoutMs } : {}),
       channel: async () => {
         if (!channel || channelDead) {

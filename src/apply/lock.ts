@@ -9,6 +9,7 @@ import { diagnostic, WarrenError, type Diagnostic } from '../model/diagnostics.j
 import { unreachableWarnings, type UnreachableEndpoint } from '../live/endpoints.js';
 import type { ManagementClient } from '../live/http.js';
 import { seg } from '../live/http.js';
+import type { TlsOptions } from '../live/tls.js';
 import { amqpTarget, VhostConnection } from './amqp-connection.js';
 import { parseAmqpError } from './errors.js';
 
@@ -36,6 +37,8 @@ export interface LockOptions {
   readonly pollMs?: number;
   /** Told once when the lock is busy, with who holds it */
   readonly onWait?: (holder: LockHolder | undefined) => void;
+  /** CA and client certificate for an amqps:// URL */
+  readonly tls?: TlsOptions | undefined;
 }
 
 /**
@@ -48,7 +51,7 @@ export async function acquireLock(amqpUrl: string, client: ManagementClient, vho
   let told = false;
   const unreachable: UnreachableEndpoint[] = [];
   for (;;) {
-    const conn = new VhostConnection(vhost, amqpTarget(amqpUrl, vhost), 10_000);
+    const conn = new VhostConnection(vhost, amqpTarget(amqpUrl, vhost, options.tls), 10_000);
     try {
       const ch = await conn.channel().finally(() => unreachable.push(...conn.unreachable));
       await ch.assertQueue(LOCK_QUEUE, {

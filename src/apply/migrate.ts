@@ -54,7 +54,8 @@ import type { Desired, QueueResource } from '../model/types.js';
 import { HttpError, ManagementClient, seg } from '../live/http.js';
 import { normalizeArgs } from '../live/normalize.js';
 import { encodeArgs } from './amqp-args.js';
-import { amqpConnect, amqpTarget, type AmqpTarget } from './amqp-connection.js';
+import { amqpConnect, amqpSocketOptions, amqpTarget, type AmqpTarget } from './amqp-connection.js';
+import type { TlsOptions } from '../live/tls.js';
 import { parseAmqpError } from './errors.js';
 
 /** Suffix of every temporary resource of a migration. */
@@ -177,6 +178,7 @@ export class Migration {
     let model: ChannelModel;
     try {
       model = await amqpConnect(this.ctx.target.connect, {
+        ...amqpSocketOptions(this.ctx.target),
         timeout: 10_000,
         clientProperties: { connection_name: `warren migrate${role} (${this.vhost}/${this.queue})` },
       });
@@ -720,10 +722,10 @@ export async function finishInterruptedMigrations(
  */
 export async function finishMigrationsFor(
   desired: Desired,
-  endpoints: { readonly management: string; readonly amqp: string },
+  endpoints: { readonly management: string; readonly amqp: string; readonly tls?: TlsOptions | undefined },
   options: { readonly allowDataLoss: boolean; readonly blockedTimeoutMs?: number; note(message: string): void },
 ): Promise<string[]> {
-  const http = new ManagementClient(endpoints.management);
+  const http = new ManagementClient(endpoints.management, { tls: endpoints.tls });
   try {
     return await finishInterruptedMigrations(
       http,
@@ -732,7 +734,7 @@ export async function finishMigrationsFor(
         const r = desired.resources.get(namedKey('queue', vhost, name));
         return r?.kind === 'queue' ? r : undefined;
       },
-      { ...options, target: (vhost) => amqpTarget(endpoints.amqp, vhost) },
+      { ...options, target: (vhost) => amqpTarget(endpoints.amqp, vhost, endpoints.tls) },
     );
   } finally {
     await http.close();

@@ -1,6 +1,7 @@
 import { formatDiagnostic, WarrenError, type Diagnostic } from '../model/diagnostics.js';
 import { redactSecrets } from '../util/redact.js';
 import { joinUrls } from '../live/endpoints.js';
+import type { TlsOptions } from '../live/tls.js';
 import { styleFor, type Style } from '../render/style.js';
 
 export const DEFAULT_MANAGEMENT_URL = 'http://guest:guest@127.0.0.1:15672';
@@ -33,6 +34,8 @@ export interface EndpointOptions {
 export interface Endpoints {
   readonly management: string;
   readonly amqp: string;
+  /** CA and client certificate for https:// and amqps://, read once from the files named */
+  readonly tls?: TlsOptions | undefined;
 }
 
 /**

@@ -3,6 +3,9 @@ import { Option, type Command } from 'commander';
 export interface CommonOptions {
   readonly managementUrl?: string;
   readonly amqpUrl?: string;
+  readonly caFile?: string;
+  readonly certFile?: string;
+  readonly keyFile?: string;
   readonly target?: string[];
   readonly config?: string;
   readonly format?: string;
@@ -31,6 +34,9 @@ export function endpointOptions(cmd: Command): Command {
   return cmd
     .option('--management-url <url>', 'management API URL with credentials; repeat or comma-separate for the nodes of a cluster, tried in order (env WARREN_MANAGEMENT_URL; default http://guest:guest@127.0.0.1:15672)', joinRepeated)
     .option('--amqp-url <url>', 'AMQP URL with credentials; repeat or comma-separate for the nodes of a cluster, tried in order (env WARREN_AMQP_URL; default amqp://guest:guest@127.0.0.1:5672)', joinRepeated)
+    .option('--ca-file <file>', 'PEM certificate(s) of the CA to trust for https:// and amqps:// instead of the default ones (env WARREN_CA_FILE)')
+    .option('--cert-file <file>', 'PEM client certificate for mutual TLS (env WARREN_CERT_FILE); with --key-file')
+    .option('--key-file <file>', 'PEM private key of the client certificate (env WARREN_KEY_FILE)')
     .option('--target <name>', 'a broker named in warren.config.yaml (repeatable: each target in turn)', collect)
     .option('--config <file>', 'the config file that names targets', 'warren.config.yaml')
     .option('--no-color', 'no colours (also off with NO_COLOR or when output is not a terminal)');

@@ -29,7 +29,7 @@ export interface Planned {
 
 /** spec → live → diff → plan, the common path of `plan`, `apply` and the post-apply check. */
 export async function computePlan(desired: Desired, endpoints: Endpoints, prune: boolean): Promise<Planned> {
-  const client = new ManagementClient(endpoints.management);
+  const client = new ManagementClient(endpoints.management, { tls: endpoints.tls });
   try {
     // Plugins are read (one more call) only for a spec that needs one.
     const [observed, plugins] = await Promise.all([

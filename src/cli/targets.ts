@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { CONFIG_FILE, parseConfig, targetEndpoints } from '../config/targets.js';
+import { dirname, resolve } from 'node:path';
+import { CONFIG_FILE, parseConfig, targetEndpoints, type ConfigPath, type Target } from '../config/targets.js';
+import { readTlsFiles, type TlsFileRef, type TlsFiles } from '../live/tls.js';
 import { WarrenError, diagnostic, hasErrors } from '../model/diagnostics.js';
 import { resolveEndpoints, type Endpoints, type Io } from './context.js';
 import type { CommonOptions } from './options.js';
@@ -14,11 +15,16 @@ export interface ResolvedTarget {
 /**
  * The brokers a command runs against: each `--target` from the config file,
  * or else the one given by --management-url/--amqp-url, the environment, or
- * the local default.
+ * the local default. TLS files are read here, once per target: a flag
+ * (--ca-file, --cert-file, --key-file) wins over the target's own key in the
+ * config (ca_file, ...), which wins over the environment (WARREN_CA_FILE, ...).
  */
 export async function resolveTargets(opts: CommonOptions, io: Io): Promise<ResolvedTarget[]> {
   const names = opts.target ?? [];
-  if (names.length === 0) return [{ name: null, endpoints: resolveEndpoints(opts, io.env) }];
+  if (names.length === 0) {
+    const tls = await readTlsFiles(tlsFiles(opts, undefined, io, ''));
+    return [{ name: null, endpoints: { ...resolveEndpoints(opts, io.env), ...(tls ? { tls } : {}) } }];
+  }
   if (opts.managementUrl || opts.amqpUrl) {
     throw new WarrenError(diagnostic('TARGET_CONFLICT', '--target and --management-url/--amqp-url name the broker twice; give one or the other'));
   }
@@ -31,7 +37,8 @@ export async function resolveTargets(opts: CommonOptions, io: Io): Promise<Resol
   }
   const { config, diagnostics } = parseConfig(text, file);
   if (!config || hasErrors(diagnostics)) throw new WarrenError(diagnostics.filter((d) => d.severity === 'error'));
-  return names.map((name) => {
+  const configDir = dirname(resolve(io.cwd, file));
+  const resolved = names.map((name) => {
     const target = config.targets.get(name);
     if (!target) {
       const known = [...config.targets.keys()].join(', ') || 'none';
@@ -42,8 +49,34 @@ export async function resolveTargets(opts: CommonOptions, io: Io): Promise<Resol
         throw new WarrenError(diagnostic('TARGET_CREDENTIALS_MISSING', `target \`${name}\` takes credentials from $${env}, which is not set; export it`));
       }
     }
-    return { name, endpoints: targetEndpoints(target, io.env) };
+    return { name, target, endpoints: targetEndpoints(target, io.env) };
   });
+  const out: ResolvedTarget[] = [];
+  for (const { name, target, endpoints } of resolved) {
+    const tls = await readTlsFiles(tlsFiles(opts, target, io, configDir));
+    out.push({ name, endpoints: { ...endpoints, ...(tls ? { tls } : {}) } });
+  }
+  return out;
+}
+
+const TLS_SOURCES = [
+  { field: 'caFile', flag: '--ca-file', env: 'WARREN_CA_FILE', key: 'ca_file' },
+  { field: 'certFile', flag: '--cert-file', env: 'WARREN_CERT_FILE', key: 'cert_file' },
+  { field: 'keyFile', flag: '--key-file', env: 'WARREN_KEY_FILE', key: 'key_file' },
+] as const;
+
+/** Each TLS file from its flag, else the target's key (relative to the config's directory), else its variable. */
+function tlsFiles(opts: CommonOptions, target: Target | undefined, io: Io, configDir: string): TlsFiles {
+  const files: Partial<Record<(typeof TLS_SOURCES)[number]['field'], TlsFileRef>> = {};
+  for (const s of TLS_SOURCES) {
+    const flag = opts[s.field];
+    const key: ConfigPath | undefined = target?.[s.field];
+    const env = io.env[s.env];
+    if (flag !== undefined) files[s.field] = { path: flag, from: s.flag, base: io.cwd };
+    else if (key !== undefined && target) files[s.field] = { path: key.path, from: `${s.key} of target \`${target.name}\``, base: configDir, at: key.at };
+    else if (env !== undefined && env !== '') files[s.field] = { path: env, from: s.env, base: io.cwd };
+  }
+  return files;
 }
 
 /** The one broker of a command that reads a single broker (export, route --live). */

@@ -14,8 +14,12 @@
  * uses the first that answers:
  *
  *       management_url: [https://rabbit-1:15671, https://rabbit-2:15671]
+ *
+ * TLS: `ca_file` (the CA to trust), `cert_file` and `key_file` (a client
+ * certificate); relative paths are relative to the config file's directory.
  */
 import { diagnostic, type Diagnostic } from '../model/diagnostics.js';
+import type { SourceLocation } from '../model/types.js';
 import { parseSource } from '../spec/yaml-source.js';
 import { joinUrls, splitUrls } from '../live/endpoints.js';
 
@@ -29,13 +33,25 @@ export interface Target {
   readonly amqpUrl: string;
   readonly usernameEnv?: string;
   readonly passwordEnv?: string;
+  /** PEM file of the CA to trust (ca_file), as written */
+  readonly caFile?: ConfigPath;
+  /** PEM client certificate (cert_file), as written */
+  readonly certFile?: ConfigPath;
+  /** PEM client key (key_file), as written */
+  readonly keyFile?: ConfigPath;
+}
+
+/** A path in the config file, as written, and where it is written. */
+export interface ConfigPath {
+  readonly path: string;
+  readonly at: SourceLocation;
 }
 
 export interface WarrenConfig {
   readonly targets: ReadonlyMap<string, Target>;
 }
 
-const TARGET_FIELDS = ['management_url', 'amqp_url', 'username_env', 'password_env'] as const;
+const TARGET_FIELDS = ['management_url', 'amqp_url', 'username_env', 'password_env', 'ca_file', 'cert_file', 'key_file'] as const;
 
 /** Parse a config text; every problem located at file:line:column. */
 export function parseConfig(text: string, file: string): { config: WarrenConfig | null; diagnostics: Diagnostic[] } {
@@ -96,8 +112,29 @@ export function parseConfig(text: string, file: string): { config: WarrenConfig 
     };
     const usernameEnv = envName('username_env');
     const passwordEnv = envName('password_env');
+    const path = (key: 'ca_file' | 'cert_file' | 'key_file'): ConfigPath | undefined => {
+      const v = raw[key];
+      if (v === undefined) return undefined;
+      if (typeof v !== 'string' || v.trim() === '') {
+        fail('CONFIG_INVALID', `\`${key}\` of target \`${name}\` must be the path of a PEM file`, `${at}/${key}`);
+        return undefined;
+      }
+      return { path: v, at: src.locateNearest(`${at}/${key}`) };
+    };
+    const caFile = path('ca_file');
+    const certFile = path('cert_file');
+    const keyFile = path('key_file');
     if (managementUrl && amqpUrl) {
-      targets.set(name, { name, managementUrl, amqpUrl, ...(usernameEnv ? { usernameEnv } : {}), ...(passwordEnv ? { passwordEnv } : {}) });
+      targets.set(name, {
+        name,
+        managementUrl,
+        amqpUrl,
+        ...(usernameEnv ? { usernameEnv } : {}),
+        ...(passwordEnv ? { passwordEnv } : {}),
+        ...(caFile ? { caFile } : {}),
+        ...(certFile ? { certFile } : {}),
+        ...(keyFile ? { keyFile } : {}),
+      });
     }
   }
   diagnostics.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));

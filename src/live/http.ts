@@ -22,12 +22,16 @@
  *   connections and never answers costs seconds, while the requests
  *   themselves keep the long timeout that big bulk reads need (headers of
  *   `/api/queues` on 100k queues can take many seconds).
+ * - https:// endpoints use `tls` (a CA to trust, a client certificate). A
+ *   failed TLS handshake throws its own TLS_* error at once: retrying or
+ *   failing over would not change a certificate.
  */
 import type * as Undici from 'undici';
 import type { Pool } from 'undici';
 import { diagnostic, WarrenError, type Diagnostic } from '../model/diagnostics.js';
 import { redactSecrets, redactUrl, safeDecode } from '../util/redact.js';
 import { FAILOVER_CONNECT_TIMEOUT_MS, knownDown, noAnswerWithin, rememberDown, splitUrls, unreachableWarnings, type UnreachableEndpoint } from './endpoints.js';
+import { checkHostname, isTlsFailure, tlsConnectOptions, tlsFailure, type TlsOptions } from './tls.js';
 
 /** Encodes one path segment (vhost `/` → `%2F`, queue `a b#c` → `a%20b%23c`). */
 export function seg(name: string): string {
@@ -47,6 +51,8 @@ export interface ManagementClientOptions {
    * else min(timeoutMs, 10 s).
    */
   readonly connectTimeoutMs?: number;
+  /** CA and client certificate for https:// endpoints. */
+  readonly tls?: TlsOptions | undefined;
 }
 
 export interface HttpResult {
@@ -94,6 +100,10 @@ interface Endpoint {
   readonly password: string;
   readonly authorization: string;
   readonly basePath: string;
+  /** `host:port`, for TLS messages */
+  readonly hostPort: string;
+  /** The client's TLS options, for an https:// endpoint only */
+  readonly tls: TlsOptions | undefined;
   /** The endpoint's pool, made on first use. */
   pool(): Promise<Pool>;
   /** Closes the pool if it was made. */
@@ -208,6 +218,8 @@ export class ManagementClient {
         try {
           raw = await this.once(ep, method, path, body);
         } catch (err) {
+          const tls = tlsFailure(err, { hostPort: ep.hostPort, api: 'management API' }, ep.tls);
+          if (tls) throw new WarrenError(tls);
           errors.set(i, err);
           const notSent = isConnectFailure(err);
           if (notSent && n > 1) this.markUnreachable(i, describeNetworkError(err));
@@ -271,6 +283,8 @@ export class ManagementClient {
         await res.body.dump().catch(() => undefined);
         return undefined;
       } catch (err) {
+        // The request itself reports it (its own TLS_* error): not a silent endpoint.
+        if (isTlsFailure(err)) return undefined;
         const code = errorCode(err);
         const reason = code === 'UND_ERR_HEADERS_TIMEOUT' ? noAnswerWithin(this.probeTimeoutMs) : describeNetworkError(err);
         this.markUnreachable(i, reason);
@@ -369,6 +383,9 @@ function openEndpoint(url: string, opts: ManagementClientOptions & { timeoutMs: 
   const user = hasUser ? safeDecode(u.username) : 'guest';
   const password = hasUser ? safeDecode(u.password) : 'guest';
   const origin = u.origin;
+  const hostPort = `${u.hostname}:${u.port || (u.protocol === 'https:' ? '443' : '80')}`;
+  const tlsOptions = u.protocol === 'https:' ? opts.tls : undefined;
+  const tls = u.protocol === 'https:' ? { ...tlsConnectOptions(opts.tls), checkServerIdentity: checkHostname } : {};
   let pool: Promise<Pool> | undefined;
   return {
     redactedUrl,
@@ -376,12 +393,14 @@ function openEndpoint(url: string, opts: ManagementClientOptions & { timeoutMs: 
     password,
     authorization: 'Basic ' + Buffer.from(`${user}:${password}`).toString('base64'),
     basePath: u.pathname.replace(/\/+$/, ''),
+    hostPort,
+    tls: tlsOptions,
     pool: () =>
       (pool ??= (undici ??= import('undici')).then(
         ({ Pool }) =>
           new Pool(origin, {
             connections: opts.connections ?? 8,
-            connect: { timeout: opts.connectTimeoutMs },
+            connect: { timeout: opts.connectTimeoutMs, ...tls },
             keepAliveTimeout: 10_000,
             headersTimeout: opts.timeoutMs,
             bodyTimeout: opts.timeoutMs,

@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ChannelModel, ConfirmChannel, Message } from 'amqplib';
 import { encodeArgs } from '../apply/amqp-args.js';
-import { amqpConnect, amqpTarget } from '../apply/amqp-connection.js';
+import { amqpConnect, amqpSocketOptions, amqpTarget } from '../apply/amqp-connection.js';
 import { parseAmqpError } from '../apply/errors.js';
 import { applyPlan, type ApplyEndpoints } from '../apply/execute.js';
 import { diff } from '../diff/diff.js';
@@ -66,7 +66,7 @@ export async function proveOnBroker(desired: Desired, messages: readonly ProbeMe
   const temp = new Map<string, string>();
   for (const m of messages) if (!temp.has(m.vhost)) temp.set(m.vhost, `${prefix}-${randomBytes(5).toString('hex')}-${temp.size}`);
   const probeDesired = remap(desired, temp);
-  const http = new ManagementClient(endpoints.management);
+  const http = new ManagementClient(endpoints.management, { tls: endpoints.tls });
   const connections: ChannelModel[] = [];
   try {
     const observed = await readLive(http, probeDesired.vhosts);
@@ -111,7 +111,8 @@ export async function proveOnBroker(desired: Desired, messages: readonly ProbeMe
       const vhost = temp.get(m.vhost) as string;
       let p = publishers.get(vhost);
       if (!p) {
-        const model = await amqpConnect(amqpTarget(endpoints.amqp, vhost).connect, { clientProperties: { connection_name: `warren test --live (${vhost})` } });
+        const target = amqpTarget(endpoints.amqp, vhost, endpoints.tls);
+        const model = await amqpConnect(target.connect, { ...amqpSocketOptions(target), clientProperties: { connection_name: `warren test --live (${vhost})` } });
         connections.push(model);
         model.on('error', () => undefined);
         model.on('blocked', (reason: string) => onBlocked(reason));

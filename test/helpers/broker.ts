@@ -4,10 +4,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, inject } from 'vitest';
+import { tlsFrom, type WarrenBrokerTls } from '../setup/broker.js';
 
 export interface TestUrls {
   management: string;
   amqp: string;
+  tls?: WarrenBrokerTls;
 }
 
 /** Management + AMQP URLs of the test broker (with credentials). */
@@ -27,7 +29,24 @@ export function testUrls(): TestUrls {
         '(test/integration/**), or set WARREN_TEST_MANAGEMENT_URL and WARREN_TEST_AMQP_URL.',
     );
   }
-  return { management, amqp };
+  const tls = tlsFrom(process.env, 'WARREN_TEST_TLS_');
+  return { management, amqp, ...(tls ? { tls } : {}) };
+}
+
+/**
+ * The test broker's TLS listeners and files. Throws (the test fails, it is
+ * not skipped) when the broker has none.
+ */
+export function testTls(): WarrenBrokerTls {
+  const tls = testUrls().tls;
+  if (!tls) {
+    throw new Error(
+      'The test broker has no TLS listeners: start it with scripts/broker.sh (it prints WARREN_TLS_*), ' +
+        'or with WARREN_TEST_MANAGEMENT_URL also set WARREN_TEST_TLS_MANAGEMENT_URL, WARREN_TEST_TLS_AMQP_URL, ' +
+        'WARREN_TEST_TLS_CA_FILE, WARREN_TEST_TLS_CERT_FILE and WARREN_TEST_TLS_KEY_FILE (scripts/broker.sh env prints them).',
+    );
+  }
+  return tls;
 }
 
 export interface MgmtResponse<T = unknown> {

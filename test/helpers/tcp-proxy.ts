@@ -20,6 +20,8 @@ export interface ProxyOptions {
   readonly afterCut?: 'refuse' | 'reset' | 'pass';
   /** Accept connections and never forward or answer anything */
   readonly hang?: boolean;
+  /** Address to listen on; default 127.0.0.1 (Linux answers on all of 127.0.0.0/8) */
+  readonly listenHost?: string;
 }
 
 export interface TcpProxy {
@@ -110,7 +112,7 @@ export async function startProxy(opts: ProxyOptions): Promise<TcpProxy> {
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen({ host: '127.0.0.1', port: 0 }, () => resolve());
+    server.listen({ host: opts.listenHost ?? '127.0.0.1', port: 0 }, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
 

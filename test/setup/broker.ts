@@ -8,6 +8,9 @@
  *
  * The URLs reach test workers via `inject('warrenBroker')`; use testUrls()
  * from test/helpers/broker.ts.
+ * The broker's TLS listeners (optional `tls`): from the script's WARREN_TLS_*
+ * lines, or with WARREN_TEST_MANAGEMENT_URL from WARREN_TEST_TLS_MANAGEMENT_URL,
+ * _AMQP_URL, _CA_FILE, _CERT_FILE and _KEY_FILE; use testTls().
  * The broker is left running afterwards unless WARREN_BROKER_STOP=1.
  */
 import { spawn } from 'node:child_process';
@@ -18,6 +21,19 @@ import type { TestProject } from 'vitest/node';
 export interface WarrenBrokerUrls {
   management: string;
   amqp: string;
+  /** The same broker's TLS listeners, when it has them */
+  tls?: WarrenBrokerTls;
+}
+
+/** TLS listeners of the test broker, by the name its certificate is for, and the files to reach them. */
+export interface WarrenBrokerTls {
+  management: string;
+  amqp: string;
+  /** PEM of the private CA that signed the broker's certificate */
+  caFile: string;
+  /** PEM client certificate (and key) signed by the same CA, for mutual TLS */
+  certFile: string;
+  keyFile: string;
 }
 
 declare module 'vitest' {
@@ -56,6 +72,17 @@ function parseEnvExports(out: string): Record<string, string> {
   return vars;
 }
 
+/** All five values under `prefix` (WARREN_TLS_ or WARREN_TEST_TLS_), or none. */
+export function tlsFrom(vars: Readonly<Record<string, string | undefined>>, prefix: string): WarrenBrokerTls | undefined {
+  const management = vars[`${prefix}MANAGEMENT_URL`];
+  const amqp = vars[`${prefix}AMQP_URL`];
+  const caFile = vars[`${prefix}CA_FILE`];
+  const certFile = vars[`${prefix}CERT_FILE`];
+  const keyFile = vars[`${prefix}KEY_FILE`];
+  if (!management || !amqp || !caFile || !certFile || !keyFile) return undefined;
+  return { management, amqp, caFile, certFile, keyFile };
+}
+
 function defaultAmqpFor(management: string): string {
   const u = new URL(management);
   const auth = u.username ? `${u.username}:${u.password}@` : '';
@@ -68,7 +95,8 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   const external = process.env.WARREN_TEST_MANAGEMENT_URL;
 
   if (external) {
-    urls = { management: external, amqp: process.env.WARREN_TEST_AMQP_URL ?? defaultAmqpFor(external) };
+    const tls = tlsFrom(process.env, 'WARREN_TEST_TLS_');
+    urls = { management: external, amqp: process.env.WARREN_TEST_AMQP_URL ?? defaultAmqpFor(external), ...(tls ? { tls } : {}) };
   } else {
     const t0 = Date.now();
     const out = await runBrokerScript('start');
@@ -76,7 +104,8 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     const management = vars.WARREN_MANAGEMENT_URL;
     const amqp = vars.WARREN_AMQP_URL;
     if (!management || !amqp) throw new Error(`unexpected output from scripts/broker.sh start:\n${out}`);
-    urls = { management, amqp };
+    const tls = tlsFrom(vars, 'WARREN_TLS_');
+    urls = { management, amqp, ...(tls ? { tls } : {}) };
     startedByUs = true;
     const secs = (Date.now() - t0) / 1000;
     if (secs > 2) console.log(`[broker] RabbitMQ ready in ${secs.toFixed(1)}s (${urls.management})`);

@@ -91,13 +91,14 @@ async function withLock(
   io: Io,
   body: (warnings: readonly Diagnostic[]) => Promise<number>,
 ): Promise<number> {
-  const client = new ManagementClient(endpoints.management);
+  const client = new ManagementClient(endpoints.management, { tls: endpoints.tls });
   let lock: Lock;
   try {
     const vhost = lockVhost(vhosts, await listVhosts(client));
     const timeoutMs = secondsOption('--lock-timeout', opts.lockTimeout ?? '60') * 1000;
     lock = await acquireLock(endpoints.amqp, client, vhost, {
       timeoutMs,
+      tls: endpoints.tls,
       onWait: (holder) =>
         io.err(`waiting for the apply lock on vhost "${vhost}", held by ${holder ? `${holder.host} (pid ${holder.pid}, since ${holder.started})` : 'another apply'}…\n`),
     });
@@ -144,7 +145,7 @@ async function applySaved(plan: PlanDocument, endpoints: Endpoints, opts: ApplyO
       ),
     );
   }
-  const client = new ManagementClient(endpoints.management);
+  const client = new ManagementClient(endpoints.management, { tls: endpoints.tls });
   const warnings = [...lockWarnings];
   let toApply = plan;
   try {
@@ -169,7 +170,7 @@ async function applySaved(plan: PlanDocument, endpoints: Endpoints, opts: ApplyO
     confirm: false,
     warnings,
     verify: async () => {
-      const verifier = new ManagementClient(endpoints.management);
+      const verifier = new ManagementClient(endpoints.management, { tls: endpoints.tls });
       try {
         return unappliedChanges(plan.changes, (await readLive(verifier, plan.vhosts)).resources, { env: io.env });
       } finally {

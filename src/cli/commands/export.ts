@@ -28,7 +28,8 @@ export function registerExport(program: Command, io: Io, setExit: (code: number)
   endpointOptions(formatOption(cmd, ['yaml', 'definitions']))
     .addHelpText('after', '\nRound trip: `warren export -o t.yaml && warren plan t.yaml` plans no changes.\nExit status: 0 written, 1 error.')
     .action(async (opts: ExportOptions) => {
-      const client = new ManagementClient((await singleTarget(opts, io)).management);
+      const target = await singleTarget(opts, io);
+      const client = new ManagementClient(target.management, { tls: target.tls });
       let text: string;
       try {
         const vhosts = opts.vhost.length > 0 ? opts.vhost : await listVhosts(client);

@@ -58,7 +58,8 @@ export function registerRoute(program: Command, io: Io, setExit: (code: number) 
           const desired = await loadOrFail(files, io, opts);
           if (desired.vhosts.length === 1) vhost = desired.vhosts[0] ?? vhost;
         }
-        const client = new ManagementClient((await singleTarget(opts, io)).management);
+        const target = await singleTarget(opts, io);
+        const client = new ManagementClient(target.management, { tls: target.tls });
         try {
           const observed = await readLive(client, [vhost]);
           resources = observed.resources;

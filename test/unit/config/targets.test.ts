@@ -33,4 +33,23 @@ describe('warren.config.yaml', () => {
       amqp: 'amqp://ops:p%40ss%3Aw%2Frd@rabbit-staging:5672',
     });
   });
+
+  it('keeps ca_file, cert_file and key_file as written, with their place; a non-path is an error there', () => {
+    const tlsText = `targets:
+  secure:
+    management_url: https://rabbit:15671
+    amqp_url: amqps://rabbit:5671
+    ca_file: certs/ca.pem
+    cert_file: /etc/warren/client.pem
+    key_file: /etc/warren/client-key.pem
+`;
+    const r = parseConfig(tlsText, 'warren.config.yaml');
+    const secure = r.config?.targets.get('secure');
+    expect(secure?.caFile).toMatchObject({ path: 'certs/ca.pem', at: { file: 'warren.config.yaml', line: 5, column: 14 } });
+    expect(secure?.certFile?.path).toBe('/etc/warren/client.pem');
+    expect(secure?.keyFile?.path).toBe('/etc/warren/client-key.pem');
+    const bad = parseConfig(tlsText.replace('ca_file: certs/ca.pem', 'ca_file: [a, b]'), 'warren.config.yaml');
+    expect(bad.config).toBeNull();
+    expect(bad.diagnostics.map((d) => [d.code, d.line, d.message])).toEqual([['CONFIG_INVALID', 5, '`ca_file` of target `secure` must be the path of a PEM file']]);
+  });
 });
