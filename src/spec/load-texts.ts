@@ -8,7 +8,8 @@ import { diagnostic, hasErrors } from '../model/diagnostics.js';
 import { resourceKey } from '../model/keys.js';
 import type { FileDecls, SpecModel } from './declarations.js';
 import { parseSource } from './yaml-source.js';
-import { parseJsonSource } from './json-source.js';
+import { jsonSyntaxSource, parseJsonSource } from './json-source.js';
+import { looksLikeJson } from './json-syntax.js';
 import type { ParsedSource } from './yaml-source.js';
 import { detectFormat } from './detect-format.js';
 import { checkSchema } from './schema-check.js';
@@ -95,8 +96,27 @@ function loadOne(text: SpecText, options: LoadTextsOptions): FileOutcome {
 }
 
 function parseText({ file, text }: SpecText, options: LoadTextsOptions): ParsedSource {
-  const src = (file.toLowerCase().endsWith('.json') ? parseJsonSource(text, file) : undefined) ?? parseSource(text, file);
+  const src = parseAny(text, file);
   return options.variables && !hasErrors(src.diagnostics) ? substituteVariables(src, options.variables) : src;
+}
+
+/**
+ * JSON (a `.json` file, or a text that starts like JSON) is read as JSON, and
+ * a syntax error in it is JSON's (`JSON_SYNTAX`, at the real break), not what
+ * the YAML parser makes of it. Only a text that merely looks like JSON, in a
+ * YAML file, may still be YAML (e.g. with a trailing comma, which YAML allows).
+ */
+function parseAny(text: string, file: string): ParsedSource {
+  const jsonFile = file.toLowerCase().endsWith('.json');
+  if (!jsonFile && !looksLikeJson(text)) return parseSource(text, file);
+  const parsed = parseJsonSource(text, file);
+  if (parsed) return parsed;
+  // Undefined: JSON after all, nested too deep for the fast path's scan; the YAML parser locates it.
+  const broken = jsonSyntaxSource(text, file);
+  if (!broken) return parseSource(text, file);
+  if (jsonFile) return broken;
+  const yaml = parseSource(text, file);
+  return hasErrors(yaml.diagnostics) ? broken : yaml;
 }
 
 /** Overlay files (later over earlier) make one more spec text, merged before validation. */
