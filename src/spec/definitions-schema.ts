@@ -8,9 +8,17 @@
  * `vhost` is not required here: a missing one is reported once per file by the loader.
  */
 
+/*
+ * Erlang writes an empty proplist as `[]`: exports of 3.9 to 4.1 have
+ * `"limits": []` on vhosts, older ones `"arguments": []`. RabbitMQ's import
+ * reads both as empty (verified 3.10.8 and 4.3.6), so an empty list is
+ * accepted where a map is expected; a non-empty one is not.
+ */
+
 const argumentsSchema = {
-  description: 'Argument table; values keep their JSON types.',
-  type: 'object',
+  description: 'Argument table; values keep their JSON types. An empty list is an empty table.',
+  type: ['object', 'array'],
+  maxItems: 0,
 } as const;
 
 const tags = {
@@ -23,6 +31,13 @@ const limitsSchema = {
   description: 'Limits, e.g. max-connections.',
   type: 'object',
   additionalProperties: { type: 'number' },
+} as const;
+
+const vhostLimitsSchema = {
+  ...limitsSchema,
+  description: 'Vhost limits, e.g. max-queues; an empty list is none.',
+  type: ['object', 'array'],
+  maxItems: 0,
 } as const;
 
 const queueType = {
@@ -63,12 +78,13 @@ export const DEFINITIONS_SCHEMA = {
       tags,
       default_queue_type: queueType,
       metadata: {
-        description: 'Vhost metadata (3.11+).',
-        type: 'object',
+        description: 'Vhost metadata (3.11+); an empty list is none (RabbitMQ 4.x imports that, 3.10 refuses it).',
+        type: ['object', 'array'],
+        maxItems: 0,
         additionalProperties: false,
         properties: { description: { type: 'string' }, tags, default_queue_type: queueType },
       },
-      limits: limitsSchema,
+      limits: vhostLimitsSchema,
       protected_from_deletion: { description: 'Deletion protection (ignored).' },
       tracing: { description: 'Tracing flag (ignored).' },
       cluster_state: { description: 'Cluster state (ignored).' },

@@ -156,8 +156,9 @@ function policy(kind: 'policy' | 'operator_policy', vhost: string, p: DefPolicy,
 }
 
 /** Limits with a value; the broker's -1 means no limit. */
-function limitEntries(limits: Readonly<Record<string, unknown>> | undefined): [string, number][] {
-  return Object.entries(limits ?? {}).flatMap(([k, v]) => (typeof v === 'number' && v >= 0 ? [[k, v] as [string, number]] : []));
+function limitEntries(limits: Readonly<Record<string, unknown>> | readonly never[] | undefined): [string, number][] {
+  if (limits === undefined || Array.isArray(limits)) return [];
+  return Object.entries(limits).flatMap(([k, v]) => (typeof v === 'number' && v >= 0 ? [[k, v] as [string, number]] : []));
 }
 
 function toTags(tags: readonly string[] | string | undefined): string[] {

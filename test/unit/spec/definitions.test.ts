@@ -193,3 +193,31 @@ describe('definitions: reserved names', () => {
     expect([...(desired?.resources.values() ?? [])].map((r) => `${r.kind} ${r.name}`)).toEqual(['vhost /', 'queue q', 'binding amq.topic -> q [#]']);
   });
 });
+
+describe('definitions: empty lists where a map is expected', () => {
+  it('reads `[]` as empty for vhost limits and metadata and for arguments, as RabbitMQ import does', () => {
+    const text = JSON.stringify(
+      {
+        rabbit_version: '3.9.13',
+        vhosts: [{ name: 'v', limits: [], metadata: [] }],
+        exchanges: [{ name: 'x', vhost: 'v', type: 'direct', durable: true, auto_delete: false, internal: false, arguments: [] }],
+        queues: [{ name: 'q', vhost: 'v', durable: true, auto_delete: false, arguments: [] }],
+        bindings: [{ source: 'x', vhost: 'v', destination: 'q', destination_type: 'queue', routing_key: 'k', arguments: [] }],
+      },
+      null,
+      2,
+    );
+    const { desired, diagnostics } = parseSpecText(text, 'defs.json');
+    expect(diagnostics).toEqual([]);
+    const all = [...(desired?.resources.values() ?? [])];
+    expect(all.map((r) => `${r.kind} ${r.name}`)).toEqual(['vhost v', 'exchange x', 'queue q', 'binding x -> q [k]']);
+    for (const r of all) if ('arguments' in r) expect(r.arguments).toEqual({});
+  });
+
+  it('refuses a non-empty list there, saying what to write', () => {
+    const text = JSON.stringify({ vhosts: [{ name: 'v', limits: [{ 'max-queues': 1 }] }] }, null, 2);
+    const { diagnostics } = parseSpecText(text, 'defs.json');
+    expect(diagnostics.map(where)).toEqual([{ code: 'SCHEMA_TYPE', severity: 'error', file: 'defs.json', line: 5, column: 17, path: '/vhosts/0/limits' }]);
+    expect(diagnostics[0]?.message).toContain('must be a map, got a non-empty list');
+  });
+});
