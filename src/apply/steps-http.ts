@@ -10,6 +10,7 @@ import { diagnostic, WarrenError } from '../model/diagnostics.js';
 import type { PlannedChange } from '../model/plan.js';
 import type { ParamValue, Resource, UserPassword, UserResource } from '../model/types.js';
 import { seg, type ManagementClient } from '../live/http.js';
+import { hashPassword } from '../util/password-hash.js';
 import { isEnvRef, isSecretPlaceholder, isSensitive, resolveEnv, Sensitive, type EnvMap } from '../util/sensitive.js';
 import { setsPassword } from '../plan/saved-secrets.js';
 import { describeChange } from './errors.js';
@@ -115,6 +116,11 @@ function userBody(u: UserResource, change: PlannedChange, env: EnvMap): Record<s
       if (value === undefined) throw missingEnv(password.env, change);
       return { tags, password: value };
     }
+    case 'plain':
+      if (!isSensitive(password.value)) throw notInPlanFile(change);
+      // Without an algorithm in the file, the broker hashes it with its own default, as its import does.
+      if (password.algorithm === undefined) return { tags, password: password.value };
+      return { tags, password_hash: new Sensitive(hashPassword(password.value.reveal(), password.algorithm)), hashing_algorithm: password.algorithm };
   }
 }
 

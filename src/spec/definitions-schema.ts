@@ -109,8 +109,8 @@ export const DEFINITIONS_SCHEMA = {
     users: entries('Users (global).', ['name'], {
       name: text('User name.'),
       password_hash: text('Password hash; empty for a passwordless user.'),
-      password: text('Not accepted: a plain-text password would keep a secret in the file (PLAIN_TEXT_PASSWORD); give password_hash.'),
-      hashing_algorithm: text('Hashing algorithm of password_hash.'),
+      password: text('Plain-text password, hashed as RabbitMQ does (warning PLAIN_TEXT_PASSWORD: the file keeps a secret).'),
+      hashing_algorithm: text('Hashing algorithm of password_hash; without it, MD5 for exports of RabbitMQ 3.0 to 3.5, else SHA-256.'),
       tags: { description: 'User tags, as a list or a comma-separated string.', type: ['array', 'string'], items: { type: 'string' } },
       limits: limitsSchema,
     }),

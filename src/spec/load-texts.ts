@@ -21,6 +21,8 @@ import { validateSpec } from './validate.js';
 import { resolveSecrets } from './resolve-secrets.js';
 import { attachExtras } from './spec-extras.js';
 import { overlaySources, substituteVariables } from './environment.js';
+import { PLAIN_TEXT_PASSWORD } from './user-password.js';
+import type { LintLevel } from '../model/spec-extras.js';
 
 export interface SpecText {
   /** The name diagnostics use for this text, usually its path. */
@@ -73,9 +75,22 @@ export function loadSpecTexts(texts: readonly SpecText[], options: LoadTextsOpti
     diagnostics.push(...merged.diagnostics, ...validateSpec(merged.model));
     const extras = attachExtras(withSecrets(toDesired(merged.model), options, diagnostics), merged.model, files);
     diagnostics.push(...extras.diagnostics);
-    if (!hasErrors(diagnostics)) return { desired: extras.desired, diagnostics: sortDiagnostics(diagnostics, [...texts, ...overlays]) };
+    const leveled = withLintLevel(diagnostics, PLAIN_TEXT_PASSWORD, extras.desired.lint?.rules.get(PLAIN_TEXT_PASSWORD)?.level);
+    if (!hasErrors(leveled)) return { desired: extras.desired, diagnostics: sortDiagnostics(leveled, [...texts, ...overlays]) };
+    return { desired: null, diagnostics: sortDiagnostics(leveled, [...texts, ...overlays]) };
   }
   return { desired: null, diagnostics: sortDiagnostics(diagnostics, [...texts, ...overlays]) };
+}
+
+/**
+ * The loader's warnings of a code that is also a lint rule follow the level
+ * the spec's `lint:` gives that rule: `off` drops them, `error` makes them
+ * errors.
+ */
+function withLintLevel(diagnostics: readonly Diagnostic[], code: string, level: LintLevel | undefined): Diagnostic[] {
+  if (level === undefined || level === 'warning' || level === 'note') return [...diagnostics];
+  if (level === 'off') return diagnostics.filter((d) => d.code !== code);
+  return diagnostics.map((d) => (d.code === code ? { ...d, severity: 'error' } : d));
 }
 
 /** `{ env: NAME }` secrets resolved from the variables, when the spec is loaded with them. */

@@ -7,12 +7,13 @@ import { only, where } from './helpers.js';
 const SEED = '/work/shared/acceptance/seed-definitions.json';
 
 describe('RabbitMQ definitions export as a spec', () => {
-  it('refuses a plain-text user password, at its place, without repeating it', () => {
+  it('accepts a plain-text user password as the broker does, warning at its place without repeating it', () => {
     const text = JSON.stringify({ users: [{ name: 'app', password: 'hunter2', tags: '' }], vhosts: [{ name: 'v' }] }, null, 2);
-    const { diagnostics } = parseSpecText(text, 'defs.json');
-    expect(diagnostics.map(where)).toEqual([{ code: 'PLAIN_TEXT_PASSWORD', severity: 'error', file: 'defs.json', line: 5, column: 19, path: '/users/0/password' }]);
-    expect(diagnostics[0]?.message).toContain('replace it with `password_hash`');
-    expect(JSON.stringify(diagnostics)).not.toContain('hunter2');
+    const { desired, diagnostics } = parseSpecText(text, 'defs.json');
+    expect(diagnostics.map(where)).toEqual([{ code: 'PLAIN_TEXT_PASSWORD', severity: 'warning', file: 'defs.json', line: 5, column: 19, path: '/users/0/password' }]);
+    expect(diagnostics[0]?.message).toContain('password: { env: APP_PASSWORD }');
+    expect(desired).not.toBeNull();
+    expect(JSON.stringify([diagnostics, [...(desired?.resources.values() ?? [])]])).not.toContain('hunter2');
   });
 
   it('accepts the acceptance seed as it is', () => {
