@@ -3,8 +3,10 @@
  * export, the way RabbitMQ's import reads it:
  * - `password_hash` is base64 of a 4-byte salt and the digest of the user's
  *   `hashing_algorithm`; without one, the algorithm the file implies (a
- *   definitions export of 3.0 to 3.5 held MD5 hashes, anything else SHA-256).
- *   A value that cannot be such a hash is an error here, before anything is
+ *   definitions export of 3.0 to 3.5 held MD5 hashes, anything else SHA-256),
+ *   unless the hash has the length of another algorithm's: then that one,
+ *   with a warning (the broker would store a hash no password matches). A
+ *   value that cannot be such a hash is an error here, before anything is
  *   applied (the broker would refuse it part-way through, or store a hash no
  *   password matches). Messages never repeat the value.
  * - `password` as a string is accepted (the broker hashes it), with a
@@ -53,12 +55,25 @@ export function declaredPassword(name: string, u: PasswordFields, origin: Origin
   }
   if (typeof u.password_hash !== 'string') return { kind: 'unmanaged' };
   if (u.password_hash === '') return { kind: 'none' };
-  const algorithm = named ?? ctx.impliedAlgorithm;
+  let algorithm = named ?? ctx.impliedAlgorithm;
   if (!isKnownHashingAlgorithm(algorithm)) {
     diagnostics.push(unknownAlgorithm(name, algorithm, origin, 'Warren cannot check the hash, nor compare a password with it'));
   } else {
     const problem = checkPasswordHash(u.password_hash, algorithm);
-    if (problem !== undefined) {
+    if (problem?.kind === 'length' && problem.fits !== undefined && named === undefined) {
+      // No password could match it under the implied algorithm; under the one its length fits, its password does.
+      diagnostics.push(
+        diagnostic(
+          'PASSWORD_HASH_ALGORITHM_INFERRED',
+          `\`password_hash\` of user ${q(name)} has the length of a ${problem.fits} hash (${problem.bytes} bytes), and the entry names no \`hashing_algorithm\`: ` +
+            `${ctx.impliedBecause}, under which no password would match it; Warren applies it as ${problem.fits}, so that the user logs in with its password; ` +
+            `add \`hashing_algorithm: ${problem.fits}\` to say so`,
+          origin.field('password_hash'),
+          'warning',
+        ),
+      );
+      algorithm = problem.fits;
+    } else if (problem !== undefined) {
       const because = named === undefined ? ` (the entry names no \`hashing_algorithm\`, and ${ctx.impliedBecause})` : '';
       const what =
         problem.kind === 'not_base64'

@@ -86,6 +86,17 @@ describe('definitions files the broker imports', () => {
     expect(await logsIn(user, 'md5-era-password', v)).toEqual({ amqp: true, http: 200 });
   });
 
+  it('applies an MD5 hash of a file that names neither version nor algorithm as MD5 (warned), so that the user logs in', async () => {
+    const { path, renamed } = fixture('md5-era-users.json', ['loader-md5-user', 'loader-md5-vhost']);
+    const unversioned = specFile(readFileSync(path, 'utf8').replace('"rabbit_version": "3.0.4",', ''), 'unversioned.json');
+    const user = renamed['loader-md5-user'] as string;
+    const applied = await applyOk(unversioned);
+    expect(applied.stderr).toContain('warning PASSWORD_HASH_ALGORITHM_INFERRED');
+    expect((await mgmt<{ hashing_algorithm: string }>('GET', `/api/users/${enc(user)}`)).body.hashing_algorithm).toBe('rabbit_password_hashing_md5');
+    expect(await logsIn(user, 'md5-era-password', renamed['loader-md5-vhost'] as string)).toEqual({ amqp: true, http: 200 });
+    await replansEmpty(unversioned);
+  });
+
   it('applies a 3.9-style export with `limits: []` and `arguments: []`, and re-plans empty', async () => {
     const { path, renamed } = fixture('empty-lists.json', ['loader-lists-vhost']);
     const v = renamed['loader-lists-vhost'] as string;

@@ -63,12 +63,20 @@ describe('a password_hash that cannot be a RabbitMQ hash', () => {
     expect(JSON.stringify(r.diagnostics)).not.toContain('rabbitmq_secret_2025');
   });
 
-  it('names the algorithm its length fits, and why the file implies another', () => {
+  it('takes the algorithm its length fits when the file names none, with a warning saying why', () => {
+    // RabbitMQ would store this MD5 hash as SHA-256 (no version, no algorithm), and no password would match.
     const r = parseSpecText(defs({ users: [{ name: 'app', password_hash: md5Hash('pw'), tags: '' }] }), 'd.json');
-    expect(r.diagnostics.map((d) => d.code)).toEqual(['INVALID_PASSWORD_HASH']);
-    expect(r.diagnostics[0]?.message).toContain('decodes to 20 bytes, and a rabbit_password_hashing_sha256 hash has 36');
+    expect(r.diagnostics.map((d) => [d.code, d.severity])).toEqual([['PASSWORD_HASH_ALGORITHM_INFERRED', 'warning']]);
     expect(r.diagnostics[0]?.message).toContain('the file has no rabbit_version');
     expect(r.diagnostics[0]?.message).toContain('add `hashing_algorithm: rabbit_password_hashing_md5`');
+    expect(userOf(r.desired).password).toMatchObject({ kind: 'hash', algorithm: MD5 });
+  });
+
+  it('is an error when the algorithm the file names does not fit its length', () => {
+    const r = parseSpecText(defs({ users: [{ name: 'app', password_hash: md5Hash('pw'), hashing_algorithm: SHA256, tags: '' }] }), 'd.json');
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['INVALID_PASSWORD_HASH']);
+    expect(r.diagnostics[0]?.message).toContain('decodes to 20 bytes, and a rabbit_password_hashing_sha256 hash has 36');
+    expect(r.diagnostics[0]?.message).toContain('its length fits rabbit_password_hashing_md5');
     const native = parseSpecText(yaml('version: 1', 'users:', '  app:', '    password_hash: "c2FsdA=="', 'vhosts: {}'), 's.yaml');
     expect(native.diagnostics.map(where)).toEqual([{ code: 'INVALID_PASSWORD_HASH', severity: 'error', file: 's.yaml', line: 4, column: 20, path: '/users/app/password_hash' }]);
     expect(native.diagnostics[0]?.message).toContain('write `password: { env: NAME }`');
