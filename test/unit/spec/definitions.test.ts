@@ -215,6 +215,14 @@ describe('definitions: empty lists where a map is expected', () => {
     for (const r of all) if ('arguments' in r) expect(r.arguments).toEqual({});
   });
 
+  it('keeps refusing [] where the broker refuses it too: user limits, policy definitions', () => {
+    // RabbitMQ 3.10.8 and 4.3.6 answer 400 {badmap,[]} and "no policy provided" to these.
+    const users = parseSpecText(JSON.stringify({ vhosts: [{ name: 'v' }], users: [{ name: 'u', password_hash: '', tags: '', limits: [] }] }), 'd.json');
+    expect(users.diagnostics.map((d) => [d.code, d.path])).toEqual([['SCHEMA_TYPE', '/users/0/limits']]);
+    const policies = parseSpecText(JSON.stringify({ vhosts: [{ name: 'v' }], policies: [{ vhost: 'v', name: 'p', pattern: '.*', definition: [] }] }), 'd.json');
+    expect(policies.diagnostics.map((d) => [d.code, d.path])).toEqual([['SCHEMA_TYPE', '/policies/0/definition']]);
+  });
+
   it('refuses a non-empty list there, saying what to write', () => {
     const text = JSON.stringify({ vhosts: [{ name: 'v', limits: [{ 'max-queues': 1 }] }] }, null, 2);
     const { diagnostics } = parseSpecText(text, 'defs.json');
