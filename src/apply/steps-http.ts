@@ -2,13 +2,16 @@
  * Changes of the kinds the management API owns (users, permissions, limits,
  * policies, parameters) → HTTP PUT / DELETE. A PUT overwrites the whole
  * resource, so create and update are the same call; nothing here is ever
- * replaced. Secrets are revealed only into request bodies.
+ * replaced. Secrets stay `Sensitive` in request bodies: the management
+ * client reveals them as it sends the body, and keeps the broker's answer
+ * from repeating them.
  */
 import { diagnostic, WarrenError } from '../model/diagnostics.js';
 import type { PlannedChange } from '../model/plan.js';
 import type { ParamValue, Resource, UserPassword, UserResource } from '../model/types.js';
 import { seg, type ManagementClient } from '../live/http.js';
-import { isEnvRef, isSecretPlaceholder, isSensitive, resolveEnv, type EnvMap } from '../util/sensitive.js';
+import { hashPassword } from '../util/password-hash.js';
+import { isEnvRef, isSecretPlaceholder, isSensitive, resolveEnv, Sensitive, type EnvMap } from '../util/sensitive.js';
 import { setsPassword } from '../plan/saved-secrets.js';
 import { describeChange } from './errors.js';
 
@@ -106,13 +109,18 @@ function userBody(u: UserResource, change: PlannedChange, env: EnvMap): Record<s
       return { tags, password_hash: '' };
     case 'hash':
       if (!isSensitive(password.hash)) throw notInPlanFile(change);
-      return { tags, password_hash: password.hash.reveal(), hashing_algorithm: password.algorithm };
+      return { tags, password_hash: password.hash, hashing_algorithm: password.algorithm };
     case 'env': {
       // From a saved plan, `value` is the "(sensitive)" placeholder: read the variable again.
-      const value = isSensitive(password.value) ? password.value.reveal() : resolveEnv(password, env);
+      const value = isSensitive(password.value) ? password.value : sensitiveEnv(password, env);
       if (value === undefined) throw missingEnv(password.env, change);
       return { tags, password: value };
     }
+    case 'plain':
+      if (!isSensitive(password.value)) throw notInPlanFile(change);
+      // Without an algorithm in the file, the broker hashes it with its own default, as its import does.
+      if (password.algorithm === undefined) return { tags, password: password.value };
+      return { tags, password_hash: new Sensitive(hashPassword(password.value.reveal(), password.algorithm)), hashing_algorithm: password.algorithm };
   }
 }
 
@@ -132,11 +140,16 @@ function missingEnv(name: string, change: PlannedChange): WarrenError {
   );
 }
 
-/** A parameter value with its secrets revealed, for the request body only. */
+function sensitiveEnv(ref: { readonly env: string }, env: EnvMap): Sensitive | undefined {
+  const value = resolveEnv(ref, env);
+  return value === undefined ? undefined : new Sensitive(value);
+}
+
+/** A parameter value with its environment references read, for the request body only (secrets stay `Sensitive`). */
 function reveal(v: ParamValue, env: EnvMap, change: PlannedChange): unknown {
-  if (isSensitive(v)) return v.reveal();
+  if (isSensitive(v)) return v;
   if (isEnvRef(v)) {
-    const value = resolveEnv(v, env);
+    const value = sensitiveEnv(v, env);
     if (value === undefined) throw missingEnv(v.env, change);
     return value;
   }

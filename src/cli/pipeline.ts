@@ -12,11 +12,14 @@ import type { Endpoints, Io } from './context.js';
 import { printDiagnostics } from './context.js';
 import type { SpecOptions } from './options.js';
 
-/** Load and validate the spec files (with overlays and variables); print diagnostics; throw when any is an error. */
-export async function loadOrFail(files: readonly string[], io: Io, opts: SpecOptions = {}): Promise<Desired> {
+/**
+ * Load and validate the spec files (with overlays and variables); print diagnostics; throw when any is an error.
+ * Warnings of the `unprinted` codes are left out (`warren lint` reports those of its rules itself).
+ */
+export async function loadOrFail(files: readonly string[], io: Io, opts: SpecOptions = {}, unprinted: ReadonlySet<string> = new Set()): Promise<Desired> {
   const variables = { ...io.env, ...parseVars(opts.var ?? []) };
   const { desired, diagnostics } = await loadSpec(files, { cwd: io.cwd, variables, ...(opts.file ? { overlays: opts.file } : {}) });
-  printDiagnostics(io, diagnostics.filter((d) => d.severity === 'warning'));
+  printDiagnostics(io, diagnostics.filter((d) => d.severity === 'warning' && !unprinted.has(d.code)));
   if (!desired || hasErrors(diagnostics)) throw new WarrenError(diagnostics.filter((d) => d.severity === 'error'));
   return desired;
 }

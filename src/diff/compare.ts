@@ -140,6 +140,8 @@ export function passwordDisplay(p: UserPassword): unknown {
       return '(none)';
     case 'hash':
       return p.hash; // a Sensitive: "(sensitive)" in every output
+    case 'plain':
+      return p.value; // a Sensitive too
     case 'env':
       return { env: p.env };
     case 'unmanaged':
@@ -148,8 +150,11 @@ export function passwordDisplay(p: UserPassword): unknown {
 }
 
 /**
- * Whether the live password is the declared one. An `env` password is hashed
- * with the salt of the live hash and compared, so neither is ever sent or shown.
+ * Whether the live password is the declared one. An `env` or `plain` password
+ * is hashed with the salt and algorithm of the live hash and compared, so
+ * neither is ever sent or shown; a hash, or a plain password whose file names
+ * an algorithm, also needs the live algorithm to be that one (the same bytes
+ * under another algorithm are another password).
  */
 function comparePassword(live: UserPassword, want: UserPassword, env: EnvMap): { before: unknown; after: unknown } | undefined {
   const change = { before: passwordDisplay(live), after: passwordDisplay(want) };
@@ -165,5 +170,8 @@ function comparePassword(live: UserPassword, want: UserPassword, env: EnvMap): {
       if (password === undefined || live.kind !== 'hash') return change;
       return passwordMatches(password, live.hash.reveal(), live.algorithm) === true ? undefined : change;
     }
+    case 'plain':
+      if (live.kind !== 'hash' || (want.algorithm !== undefined && want.algorithm !== live.algorithm)) return change;
+      return passwordMatches(want.value.reveal(), live.hash.reveal(), live.algorithm) === true ? undefined : change;
   }
 }

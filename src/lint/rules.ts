@@ -93,6 +93,14 @@ export const LINT_RULES: readonly LintRuleInfo[] = [
     hint: 'make the queue durable (remove `durable: false`)',
     minBrokerVersion: '4.0',
   },
+  {
+    code: 'PLAIN_TEXT_PASSWORD',
+    defaultLevel: 'warning',
+    title: 'a user password written in plain text',
+    description:
+      'RabbitMQ imports a plain-text `password` and hashes it, and so does Warren (never printing it), but the file then keeps a secret, and so does every copy and version control. Every command warns about it; set this rule to off in the spec (`lint: rules:`) to silence that.',
+    hint: 'write `password: { env: NAME }` in a native spec and set that environment variable when running warren, or give `password_hash` (from `rabbitmqctl hash_password`)',
+  },
 ];
 
 const CHECKS: Readonly<Record<string, LintCheck>> = {
@@ -107,6 +115,7 @@ const CHECKS: Readonly<Record<string, LintCheck>> = {
   FANOUT_COMPETING_CONSUMERS: competingConsumers,
   CLASSIC_MIRRORING_ON_4X: classicMirroring,
   TRANSIENT_QUEUE_ON_4X: transientQueues,
+  PLAIN_TEXT_PASSWORD: plainTextPasswords,
 };
 
 export function checkFor(code: string): LintCheck {
@@ -338,4 +347,14 @@ function at(source: SourceLocation | undefined, field: readonly string[] = []): 
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function plainTextPasswords(ctx: LintContext): RawFinding[] {
+  const out: RawFinding[] = [];
+  for (const r of ctx.desired.resources.values()) {
+    if (r.kind !== 'user' || r.password.kind !== 'plain') continue;
+    const at = r.password.source ?? r.source;
+    out.push({ message: `user ${q(r.name)} has a plain-text password: the file keeps a secret`, ...(at ? { at } : {}) });
+  }
+  return out;
 }

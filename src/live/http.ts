@@ -30,6 +30,7 @@ import type * as Undici from 'undici';
 import type { Pool } from 'undici';
 import { diagnostic, WarrenError, type Diagnostic } from '../model/diagnostics.js';
 import { redactSecrets, redactUrl, safeDecode } from '../util/redact.js';
+import { revealForRequest } from '../util/sensitive.js';
 import { FAILOVER_CONNECT_TIMEOUT_MS, knownDown, noAnswerWithin, rememberDown, splitUrls, unreachableWarnings, type UnreachableEndpoint } from './endpoints.js';
 import { checkHostname, isTlsFailure, tlsConnectOptions, tlsFailure, type TlsOptions } from './tls.js';
 
@@ -91,6 +92,8 @@ interface Raw {
   readonly status: number;
   readonly location: string | undefined;
   readonly text: string;
+  /** The secrets the request carried (see `revealForRequest`): never repeated from the answer. */
+  readonly secrets: readonly string[];
 }
 
 /** One URL of the list: its own pool and credentials. */
@@ -300,9 +303,12 @@ export class ManagementClient {
     // does with 406 (verified 3.10.8), and writes answer no body anyway.
     const headers: Record<string, string> = { authorization: ep.authorization, ...(method === 'GET' ? { accept: 'application/json' } : {}) };
     let payload: string | null = null;
+    let secrets: readonly string[] = [];
     if (body !== undefined) {
       headers['content-type'] = 'application/json';
-      payload = JSON.stringify(body);
+      const revealed = revealForRequest(body);
+      payload = JSON.stringify(revealed.body);
+      secrets = revealed.secrets;
     }
     const res = await (await ep.pool()).request({
       method,
@@ -314,7 +320,7 @@ export class ManagementClient {
     const text = await res.body.text();
     const loc = res.headers['location'];
     const location = Array.isArray(loc) ? loc[0] : loc;
-    return { status: res.statusCode, location, text };
+    return { status: res.statusCode, location, text, secrets };
   }
 
   private parse(method: Method, path: string, text: string): unknown {
@@ -327,7 +333,8 @@ export class ManagementClient {
   }
 
   private httpError(method: Method, path: string, raw: Raw): HttpError {
-    const reason = this.redact(brokerReason(raw.text));
+    // Redacted before the reason is cut short (no half secret) and after it is decoded (escapes undone).
+    const reason = this.redact(brokerReason(this.redact(raw.text, raw.secrets)), raw.secrets);
     const said = reason === '' ? '' : `: ${reason}`;
     if (raw.status === 401) {
       return new HttpError(
@@ -361,8 +368,8 @@ export class ManagementClient {
     );
   }
 
-  private redact(text: string): string {
-    return redactSecrets(text, this.endpoints.map((e) => e.password));
+  private redact(text: string, secrets: readonly string[] = []): string {
+    return redactSecrets(text, [...this.endpoints.map((e) => e.password), ...secrets]);
   }
 }
 

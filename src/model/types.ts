@@ -142,13 +142,16 @@ export interface VhostLimitResource {
  * not say, the live password is kept (a new user is created passwordless).
  * `none`: passwordless (certificate-only users). `hash`: a RabbitMQ password
  * hash. `env` (spec only): the password is in an environment variable;
- * `value` is set once the spec was loaded with the environment.
+ * `value` is set once the spec was loaded with the environment. `plain`
+ * (spec only): the password written in the file (lint PLAIN_TEXT_PASSWORD);
+ * hashed with `algorithm` when the file names one, else by the broker.
  */
 export type UserPassword =
   | { readonly kind: 'unmanaged' }
   | { readonly kind: 'none' }
   | { readonly kind: 'hash'; readonly hash: Sensitive; readonly algorithm: string }
-  | { readonly kind: 'env'; readonly env: string; readonly value?: Sensitive };
+  | { readonly kind: 'env'; readonly env: string; readonly value?: Sensitive }
+  | { readonly kind: 'plain'; readonly value: Sensitive; readonly algorithm?: string; readonly source?: SourceLocation };
 
 export interface UserResource {
   readonly kind: 'user';

@@ -1,8 +1,8 @@
 /**
  * Secrets a saved plan cannot carry. A plan file never holds a secret: a
  * `{ env: NAME }` reference is saved by name and read again when the plan is
- * applied, but a literal secret (a declared `password_hash`, a URI with a
- * password written in the spec or the definitions file) is saved only as a
+ * applied, but a literal secret (a declared `password_hash` or plain-text
+ * `password`, a URI with a password written in the spec or the definitions file) is saved only as a
  * placeholder ("(sensitive)", `amqp://user:****@host`), and applying that
  * plan could not send it. Found when the plan is saved (a warning) and before
  * a saved plan changes anything (apply refuses).
@@ -15,7 +15,13 @@ import { isSecretPlaceholder, isSensitive } from '../util/sensitive.js';
 export function secretsNotInPlanFile(change: Change): string[] {
   const r = change.after;
   if (r === undefined || change.action === 'delete') return [];
-  if (r.kind === 'user') return setsPassword(change) && r.password.kind === 'hash' && placeholder(r.password.hash) ? ['password_hash'] : [];
+  if (r.kind === 'user') {
+    if (!setsPassword(change)) return [];
+    if (r.password.kind === 'hash' && placeholder(r.password.hash)) return ['password_hash'];
+    // A password written in the spec: the plan file holds it only as "(sensitive)".
+    if (r.password.kind === 'plain') return ['password'];
+    return [];
+  }
   if (r.kind === 'parameter' || r.kind === 'global_parameter') {
     const out: string[] = [];
     walk(r.value, 'value', out);

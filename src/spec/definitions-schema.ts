@@ -8,9 +8,17 @@
  * `vhost` is not required here: a missing one is reported once per file by the loader.
  */
 
+/*
+ * Erlang writes an empty proplist as `[]`: exports of 3.9 to 4.1 have
+ * `"limits": []` on vhosts, older ones `"arguments": []`. RabbitMQ's import
+ * reads both as empty (verified 3.10.8 and 4.3.6), so an empty list is
+ * accepted where a map is expected; a non-empty one is not.
+ */
+
 const argumentsSchema = {
-  description: 'Argument table; values keep their JSON types.',
-  type: 'object',
+  description: 'Argument table; values keep their JSON types. An empty list is an empty table.',
+  type: ['object', 'array'],
+  maxItems: 0,
 } as const;
 
 const tags = {
@@ -23,6 +31,13 @@ const limitsSchema = {
   description: 'Limits, e.g. max-connections.',
   type: 'object',
   additionalProperties: { type: 'number' },
+} as const;
+
+const vhostLimitsSchema = {
+  ...limitsSchema,
+  description: 'Vhost limits, e.g. max-queues; an empty list is none.',
+  type: ['object', 'array'],
+  maxItems: 0,
 } as const;
 
 const queueType = {
@@ -63,12 +78,13 @@ export const DEFINITIONS_SCHEMA = {
       tags,
       default_queue_type: queueType,
       metadata: {
-        description: 'Vhost metadata (3.11+).',
-        type: 'object',
+        description: 'Vhost metadata (3.11+); an empty list is none (RabbitMQ 4.x imports that, 3.10 refuses it).',
+        type: ['object', 'array'],
+        maxItems: 0,
         additionalProperties: false,
         properties: { description: { type: 'string' }, tags, default_queue_type: queueType },
       },
-      limits: limitsSchema,
+      limits: vhostLimitsSchema,
       protected_from_deletion: { description: 'Deletion protection (ignored).' },
       tracing: { description: 'Tracing flag (ignored).' },
       cluster_state: { description: 'Cluster state (ignored).' },
@@ -93,8 +109,8 @@ export const DEFINITIONS_SCHEMA = {
     users: entries('Users (global).', ['name'], {
       name: text('User name.'),
       password_hash: text('Password hash; empty for a passwordless user.'),
-      password: text('Not accepted: a plain-text password would keep a secret in the file (PLAIN_TEXT_PASSWORD); give password_hash.'),
-      hashing_algorithm: text('Hashing algorithm of password_hash.'),
+      password: text('Plain-text password, hashed as RabbitMQ does (warning PLAIN_TEXT_PASSWORD: the file keeps a secret).'),
+      hashing_algorithm: text('Hashing algorithm of password_hash; without it, MD5 for exports of RabbitMQ 3.0 to 3.5, else SHA-256.'),
       tags: { description: 'User tags, as a list or a comma-separated string.', type: ['array', 'string'], items: { type: 'string' } },
       limits: limitsSchema,
     }),

@@ -10,30 +10,34 @@
  * parameters have none for that vhost. The broker's own global parameters
  * (`internal_cluster_id`, `cluster_name`) are skipped.
  */
-import { diagnostic, type Diagnostic } from '../model/diagnostics.js';
+import type { Diagnostic } from '../model/diagnostics.js';
 import { parameterName, topicPermissionName, userLimitName } from '../model/keys.js';
-import type { Args, UserPassword } from '../model/types.js';
+import type { Args } from '../model/types.js';
 import { IMPLICIT_GLOBAL_PARAMETERS } from '../model/implicit.js';
-import { DEFAULT_HASHING_ALGORITHM } from '../util/password-hash.js';
-import { Sensitive } from '../util/sensitive.js';
+import { impliedHashingAlgorithm } from '../util/password-hash.js';
 import type { FileDecls, Origin } from './declarations.js';
 import { makeOrigin } from './declarations.js';
 import { isRecord, q } from './describe.js';
 import { specParamValue } from './from-native-kinds.js';
 import { joinPointer } from './pointer.js';
 import type { ParsedSource } from './yaml-source.js';
+import { declaredPassword, type PasswordContext } from './user-password.js';
 
 interface DefKindsDoc {
-  readonly vhosts?: readonly { readonly name: string; readonly limits?: Readonly<Record<string, number>> }[];
+  /** `limits: []` (exports of 3.9 to 4.1) is none. */
+  readonly vhosts?: readonly { readonly name: string; readonly limits?: Readonly<Record<string, number>> | readonly never[] }[];
   readonly users?: readonly DefUser[];
   readonly permissions?: readonly { user: string; vhost: string; configure: string; write: string; read: string }[];
   readonly topic_permissions?: readonly { user: string; vhost: string; exchange: string; write: string; read: string }[];
   readonly policies?: readonly DefPolicy[];
   readonly parameters?: readonly { name: string; vhost?: string; component: string; value: unknown }[];
   readonly global_parameters?: readonly { name: string; value: unknown }[];
+  readonly rabbitmq_version?: unknown;
+  readonly rabbit_version?: unknown;
 }
 interface DefUser {
   readonly name: string;
+  readonly password?: string;
   readonly password_hash?: string;
   readonly hashing_algorithm?: string;
   readonly tags?: readonly string[] | string;
@@ -57,25 +61,10 @@ export function readDefinitionKinds(src: ParsedSource, decls: FileDecls, vhostOf
   const at = (section: string, i: number): Origin => makeOrigin(src, joinPointer('', section, i), 'value');
 
   if (doc.users !== undefined) decls.globalKinds.push('user', 'user_limit');
+  const passwords = definitionsPasswords(doc);
   (doc.users ?? []).forEach((u, i) => {
     const origin = at('users', i);
-    if ((u as { password?: unknown }).password !== undefined) {
-      // RabbitMQ's own import takes it; Warren will not keep a secret in a file (and never repeats it).
-      diagnostics.push(
-        diagnostic(
-          'PLAIN_TEXT_PASSWORD',
-          `user ${q(u.name)} has a plain-text \`password\`, which would keep a secret in the definitions file (and in version control); ` +
-            'replace it with `password_hash` (from `rabbitmqctl hash_password` or a definitions export), or declare the user in a native spec with `password: { env: NAME }`',
-          origin.field('password'),
-        ),
-      );
-    }
-    const password: UserPassword =
-      u.password_hash === undefined
-        ? { kind: 'unmanaged' }
-        : u.password_hash === ''
-          ? { kind: 'none' }
-          : { kind: 'hash', hash: new Sensitive(u.password_hash), algorithm: u.hashing_algorithm ?? DEFAULT_HASHING_ALGORITHM };
+    const password = declaredPassword(u.name, u, origin, passwords, diagnostics);
     decls.others.push({ origin, resource: { kind: 'user', vhost: '', name: u.name, tags: toTags(u.tags).sort(), password, source: origin.at } });
     for (const [limit, value] of limitEntries(u.limits)) {
       decls.others.push({ origin, resource: { kind: 'user_limit', vhost: '', name: userLimitName(u.name, limit), user: u.name, limit, value, source: origin.at } });
@@ -144,6 +133,21 @@ export function readDefinitionKinds(src: ParsedSource, decls: FileDecls, vhostOf
   });
 }
 
+/**
+ * RabbitMQ's import reads the version from `rabbitmq_version`, else
+ * `rabbit_version` (verified 3.10.8 and 4.3.6: `rabbitmq_version` wins).
+ */
+function definitionsPasswords(doc: DefKindsDoc): PasswordContext {
+  const [key, version] = 'rabbitmq_version' in doc ? ['rabbitmq_version', doc.rabbitmq_version] : ['rabbit_version', doc.rabbit_version];
+  const impliedAlgorithm = impliedHashingAlgorithm(version);
+  const said = typeof version === 'string' ? `the file's ${key} is ${JSON.stringify(version)}` : 'the file has no rabbit_version';
+  return {
+    format: 'definitions',
+    impliedAlgorithm,
+    impliedBecause: `${said}, so RabbitMQ stores it as ${impliedAlgorithm}${impliedAlgorithm === 'rabbit_password_hashing_md5' ? '' : ' (only exports of 3.0 to 3.5 imply MD5)'}`,
+  };
+}
+
 function pick(v: Partial<DefPolicy>): Partial<DefPolicy> {
   return {
     ...(typeof v['apply-to'] === 'string' ? { 'apply-to': v['apply-to'] } : {}),
@@ -156,8 +160,9 @@ function policy(kind: 'policy' | 'operator_policy', vhost: string, p: DefPolicy,
 }
 
 /** Limits with a value; the broker's -1 means no limit. */
-function limitEntries(limits: Readonly<Record<string, unknown>> | undefined): [string, number][] {
-  return Object.entries(limits ?? {}).flatMap(([k, v]) => (typeof v === 'number' && v >= 0 ? [[k, v] as [string, number]] : []));
+function limitEntries(limits: Readonly<Record<string, unknown>> | readonly never[] | undefined): [string, number][] {
+  if (limits === undefined || Array.isArray(limits)) return [];
+  return Object.entries(limits).flatMap(([k, v]) => (typeof v === 'number' && v >= 0 ? [[k, v] as [string, number]] : []));
 }
 
 function toTags(tags: readonly string[] | string | undefined): string[] {

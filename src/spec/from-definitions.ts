@@ -31,9 +31,12 @@ interface VhostMeta {
   readonly tags?: readonly string[] | string;
   readonly default_queue_type?: string;
 }
+/** What Erlang writes for an empty map in some exports (the schema allows no other list there). */
+type EmptyList = readonly never[];
+
 interface DefVhost extends VhostMeta {
   readonly name: string;
-  readonly metadata?: VhostMeta;
+  readonly metadata?: VhostMeta | EmptyList;
 }
 interface DefExchange {
   readonly name: string;
@@ -42,7 +45,7 @@ interface DefExchange {
   readonly durable?: boolean;
   readonly auto_delete?: boolean;
   readonly internal?: boolean;
-  readonly arguments?: Args;
+  readonly arguments?: Args | EmptyList;
 }
 interface DefQueue {
   readonly name: string;
@@ -50,7 +53,7 @@ interface DefQueue {
   readonly type?: QueueType;
   readonly durable?: boolean;
   readonly auto_delete?: boolean;
-  readonly arguments?: Args;
+  readonly arguments?: Args | EmptyList;
 }
 interface DefBinding {
   readonly source: string;
@@ -58,7 +61,7 @@ interface DefBinding {
   readonly destination: string;
   readonly destination_type: DestinationType;
   readonly routing_key?: string;
-  readonly arguments?: Args;
+  readonly arguments?: Args | EmptyList;
 }
 
 /** @param src a document that passed `DEFINITIONS_SCHEMA` */
@@ -116,7 +119,7 @@ export function fromDefinitions(src: ParsedSource): { decls: FileDecls; diagnost
     if (reserved('exchange', x.name, origin)) return;
     const vhost = vhostOf(x.vhost, `exchange ${q(x.name)}`, origin);
     if (vhost === undefined) return;
-    decls.exchanges.push(exchangeDecl(vhost, x.name, x, origin));
+    decls.exchanges.push(exchangeDecl(vhost, x.name, { ...x, arguments: table(x.arguments) }, origin));
   });
 
   (doc.queues ?? []).forEach((queue, i) => {
@@ -124,7 +127,7 @@ export function fromDefinitions(src: ParsedSource): { decls: FileDecls; diagnost
     if (reserved('queue', queue.name, origin)) return;
     const vhost = vhostOf(queue.vhost, `queue ${q(queue.name)}`, origin);
     if (vhost === undefined) return;
-    const { decl, diagnostics: typeDiagnostics } = queueDecl(vhost, queue.name, queue, false, origin);
+    const { decl, diagnostics: typeDiagnostics } = queueDecl(vhost, queue.name, { ...queue, arguments: table(queue.arguments) }, false, origin);
     diagnostics.push(...typeDiagnostics);
     decls.queues.push(decl);
   });
@@ -133,7 +136,7 @@ export function fromDefinitions(src: ParsedSource): { decls: FileDecls; diagnost
     const origin = makeOrigin(src, joinPointer('', 'bindings', i), 'value');
     const vhost = vhostOf(b.vhost, `binding #${i + 1}`, origin);
     if (vhost === undefined) return;
-    decls.bindings.push(binding(vhost, b.source, b.destination, b.destination_type, b.routing_key, b.arguments, origin));
+    decls.bindings.push(binding(vhost, b.source, b.destination, b.destination_type, b.routing_key, table(b.arguments), origin));
   });
 
   readDefinitionKinds(src, decls, vhostOf, diagnostics);
@@ -154,10 +157,16 @@ export function fromDefinitions(src: ParsedSource): { decls: FileDecls; diagnost
   return { decls, diagnostics };
 }
 
+/** An argument table; `[]` is an empty one, as for RabbitMQ's import. */
+function table(args: Args | EmptyList | undefined): Args {
+  return args === undefined || Array.isArray(args) ? {} : (args as Args);
+}
+
 function vhostDecl(v: DefVhost, origin: Origin): VhostDecl {
-  const description = v.description ?? v.metadata?.description;
-  const tags = toTags(v.tags ?? v.metadata?.tags);
-  const dqt = v.default_queue_type ?? v.metadata?.default_queue_type;
+  const meta: VhostMeta | undefined = Array.isArray(v.metadata) ? undefined : (v.metadata as VhostMeta | undefined);
+  const description = v.description ?? meta?.description;
+  const tags = toTags(v.tags ?? meta?.tags);
+  const dqt = v.default_queue_type ?? meta?.default_queue_type;
   // Exports always carry `description: ""` and `tags: []`: only real values count as set.
   return {
     kind: 'vhost',

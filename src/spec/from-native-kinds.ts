@@ -5,16 +5,22 @@
  * `federation_upstreams`, `federation_upstream_sets` and `parameters` per
  * vhost. Every default applied.
  */
-import { diagnostic, type Diagnostic } from '../model/diagnostics.js';
+import type { Diagnostic } from '../model/diagnostics.js';
 import { parameterName, topicPermissionName, userLimitName } from '../model/keys.js';
-import type { Args, ParamValue, UserPassword } from '../model/types.js';
+import type { Args, ParamValue } from '../model/types.js';
 import { DEFAULT_HASHING_ALGORITHM } from '../util/password-hash.js';
 import { hasCredentials, isEnvRef, Sensitive } from '../util/sensitive.js';
 import type { FileDecls, Origin } from './declarations.js';
 import { makeOrigin } from './declarations.js';
-import { q } from './describe.js';
 import { joinPointer } from './pointer.js';
 import type { ParsedSource } from './yaml-source.js';
+import { declaredPassword, type PasswordContext } from './user-password.js';
+
+const NATIVE_PASSWORDS: PasswordContext = {
+  format: 'native',
+  impliedAlgorithm: DEFAULT_HASHING_ALGORITHM,
+  impliedBecause: `${DEFAULT_HASHING_ALGORITHM} is the default`,
+};
 
 interface NativeUser {
   readonly tags?: readonly string[];
@@ -60,7 +66,7 @@ export function readNativeKinds(src: ParsedSource, decls: FileDecls, diagnostics
   for (const [name, raw] of Object.entries(doc.users ?? {})) {
     const u: NativeUser = raw ?? {};
     const origin = makeOrigin(src, joinPointer('', 'users', name), 'key');
-    const password = userPassword(name, u, origin, diagnostics);
+    const password = declaredPassword(name, u, origin, NATIVE_PASSWORDS, diagnostics);
     decls.others.push({ origin, resource: { kind: 'user', vhost: '', name, tags: [...(u.tags ?? [])].sort(), password, source: origin.at } });
     for (const [limit, value] of Object.entries(u.limits ?? {})) {
       const lo = makeOrigin(src, joinPointer('', 'users', name, 'limits', limit), 'key');
@@ -137,41 +143,4 @@ export function specParamValue(v: unknown): ParamValue {
     return out;
   }
   return null;
-}
-
-/**
- * The declared password. A plain-text password is an error whose message
- * never repeats it: the file would keep a secret in version control.
- */
-function userPassword(name: string, u: NativeUser, origin: Origin, diagnostics: Diagnostic[]): UserPassword {
-  if (typeof u.password === 'string') {
-    diagnostics.push(
-      diagnostic(
-        'PLAIN_TEXT_PASSWORD',
-        `user ${q(name)} has a plain-text password, which would keep a secret in the spec file (and in version control); ` +
-          `write \`password: { env: ${envName(name)} }\` and set that environment variable when running warren, ` +
-          'or give `password_hash` (from `rabbitmqctl hash_password` or a definitions export)',
-        origin.field('password'),
-      ),
-    );
-    return { kind: 'unmanaged' };
-  }
-  if (u.password !== undefined && u.password_hash !== undefined) {
-    diagnostics.push(
-      diagnostic('PASSWORD_CONFLICT', `user ${q(name)} has both \`password\` and \`password_hash\`; keep one of them`, origin.field('password_hash')),
-    );
-    return { kind: 'unmanaged' };
-  }
-  if (u.password !== undefined) return { kind: 'env', env: u.password.env };
-  if (u.password_hash === '') return { kind: 'none' };
-  if (u.password_hash !== undefined) {
-    return { kind: 'hash', hash: new Sensitive(u.password_hash), algorithm: u.hashing_algorithm ?? DEFAULT_HASHING_ALGORITHM };
-  }
-  return { kind: 'unmanaged' };
-}
-
-/** `app-user` → `APP_USER_PASSWORD`, for the suggestion. */
-function envName(user: string): string {
-  const base = user.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_+|_+$/g, '');
-  return `${base === '' ? 'RABBITMQ' : base}_PASSWORD`;
 }

@@ -2,13 +2,14 @@
  * A fast path for `.json` specs (definitions exports can hold tens of
  * thousands of resources): `JSON.parse` for the value, plus one linear scan
  * that records where every key and value starts. Text that `JSON.parse`
- * refuses goes through the YAML parser instead, for its located errors.
+ * refuses gets JSON's own located error (`jsonSyntaxSource`).
  */
 import type { SourceLocation } from '../model/types.js';
 import type { Diagnostic } from '../model/diagnostics.js';
 import { diagnostic } from '../model/diagnostics.js';
 import { sourceOf, type ParsedSource } from './yaml-source.js';
 import { joinPointer, splitPointer } from './pointer.js';
+import { findJsonSyntaxError } from './json-syntax.js';
 
 /** Where a value starts; for containers, where each child is. */
 interface Located {
@@ -26,18 +27,7 @@ export function parseJsonSource(text: string, file: string): ParsedSource | unde
     return undefined;
   }
   const diagnostics: Diagnostic[] = [];
-  const lineStarts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
-  const position = (offset: number, path: string): SourceLocation => {
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((lineStarts[mid] ?? 0) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { file, line: lo + 1, column: offset - (lineStarts[lo] ?? 0) + 1, path };
-  };
+  const position = positions(text, file);
 
   let root: Located;
   try {
@@ -65,6 +55,38 @@ export function parseJsonSource(text: string, file: string): ParsedSource | unde
   };
 
   return sourceOf(file, value, diagnostics, find);
+}
+
+/**
+ * A text `JSON.parse` refused, as a source with one located `JSON_SYNTAX`
+ * error; undefined when the text is JSON after all.
+ */
+export function jsonSyntaxSource(text: string, file: string): ParsedSource | undefined {
+  const position = positions(text, file);
+  const error = findJsonSyntaxError(text, (offset) => {
+    const p = position(offset, '');
+    return `${p.line}:${p.column}`;
+  });
+  if (error === undefined) return undefined;
+  const at = position(error.offset, '');
+  const diagnostics = [diagnostic('JSON_SYNTAX', error.message, at)];
+  return sourceOf(file, undefined, diagnostics, (pointer, _at, nearest) => (nearest ? { ...at, path: pointer } : undefined));
+}
+
+/** Offset → line and column (1-based; a column counts UTF-16 units, as the YAML parser does). */
+function positions(text: string, file: string): (offset: number, path: string) => SourceLocation {
+  const lineStarts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  return (offset, path) => {
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((lineStarts[mid] ?? 0) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { file, line: lo + 1, column: offset - (lineStarts[lo] ?? 0) + 1, path };
+  };
 }
 
 /** A child's place, as a linked list: the pointer string is only built for a duplicate key. */

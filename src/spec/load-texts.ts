@@ -8,7 +8,8 @@ import { diagnostic, hasErrors } from '../model/diagnostics.js';
 import { resourceKey } from '../model/keys.js';
 import type { FileDecls, SpecModel } from './declarations.js';
 import { parseSource } from './yaml-source.js';
-import { parseJsonSource } from './json-source.js';
+import { jsonSyntaxSource, parseJsonSource } from './json-source.js';
+import { looksLikeJson } from './json-syntax.js';
 import type { ParsedSource } from './yaml-source.js';
 import { detectFormat } from './detect-format.js';
 import { checkSchema } from './schema-check.js';
@@ -20,6 +21,8 @@ import { validateSpec } from './validate.js';
 import { resolveSecrets } from './resolve-secrets.js';
 import { attachExtras } from './spec-extras.js';
 import { overlaySources, substituteVariables } from './environment.js';
+import { PLAIN_TEXT_PASSWORD } from './user-password.js';
+import type { LintLevel } from '../model/spec-extras.js';
 
 export interface SpecText {
   /** The name diagnostics use for this text, usually its path. */
@@ -72,9 +75,22 @@ export function loadSpecTexts(texts: readonly SpecText[], options: LoadTextsOpti
     diagnostics.push(...merged.diagnostics, ...validateSpec(merged.model));
     const extras = attachExtras(withSecrets(toDesired(merged.model), options, diagnostics), merged.model, files);
     diagnostics.push(...extras.diagnostics);
-    if (!hasErrors(diagnostics)) return { desired: extras.desired, diagnostics: sortDiagnostics(diagnostics, [...texts, ...overlays]) };
+    const leveled = withLintLevel(diagnostics, PLAIN_TEXT_PASSWORD, extras.desired.lint?.rules.get(PLAIN_TEXT_PASSWORD)?.level);
+    if (!hasErrors(leveled)) return { desired: extras.desired, diagnostics: sortDiagnostics(leveled, [...texts, ...overlays]) };
+    return { desired: null, diagnostics: sortDiagnostics(leveled, [...texts, ...overlays]) };
   }
   return { desired: null, diagnostics: sortDiagnostics(diagnostics, [...texts, ...overlays]) };
+}
+
+/**
+ * The loader's warnings of a code that is also a lint rule follow the level
+ * the spec's `lint:` gives that rule: `off` drops them, `error` makes them
+ * errors.
+ */
+function withLintLevel(diagnostics: readonly Diagnostic[], code: string, level: LintLevel | undefined): Diagnostic[] {
+  if (level === undefined || level === 'warning' || level === 'note') return [...diagnostics];
+  if (level === 'off') return diagnostics.filter((d) => d.code !== code);
+  return diagnostics.map((d) => (d.code === code ? { ...d, severity: 'error' } : d));
 }
 
 /** `{ env: NAME }` secrets resolved from the variables, when the spec is loaded with them. */
@@ -95,8 +111,27 @@ function loadOne(text: SpecText, options: LoadTextsOptions): FileOutcome {
 }
 
 function parseText({ file, text }: SpecText, options: LoadTextsOptions): ParsedSource {
-  const src = (file.toLowerCase().endsWith('.json') ? parseJsonSource(text, file) : undefined) ?? parseSource(text, file);
+  const src = parseAny(text, file);
   return options.variables && !hasErrors(src.diagnostics) ? substituteVariables(src, options.variables) : src;
+}
+
+/**
+ * JSON (a `.json` file, or a text that starts like JSON) is read as JSON, and
+ * a syntax error in it is JSON's (`JSON_SYNTAX`, at the real break), not what
+ * the YAML parser makes of it. Only a text that merely looks like JSON, in a
+ * YAML file, may still be YAML (e.g. with a trailing comma, which YAML allows).
+ */
+function parseAny(text: string, file: string): ParsedSource {
+  const jsonFile = file.toLowerCase().endsWith('.json');
+  if (!jsonFile && !looksLikeJson(text)) return parseSource(text, file);
+  const parsed = parseJsonSource(text, file);
+  if (parsed) return parsed;
+  // Undefined: JSON after all, nested too deep for the fast path's scan; the YAML parser locates it.
+  const broken = jsonSyntaxSource(text, file);
+  if (!broken) return parseSource(text, file);
+  if (jsonFile) return broken;
+  const yaml = parseSource(text, file);
+  return hasErrors(yaml.diagnostics) ? broken : yaml;
 }
 
 /** Overlay files (later over earlier) make one more spec text, merged before validation. */

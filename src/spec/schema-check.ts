@@ -99,6 +99,12 @@ function toDiagnostic(e: ErrorObject, src: ParsedSource, format: SpecFormat): Di
       const message = `${label} must be ${choice}, got ${describeValue(e.data)}${mean !== undefined ? `; did you mean \`${mean}\`?` : version}`;
       return diagnostic('SCHEMA_ENUM', message, src.locateNearest(e.instancePath));
     }
+    case 'maxItems':
+      // Only the map fields that accept an empty list (as old exports write it) have it at 0.
+      if ((e.params as { limit: number }).limit === 0) {
+        return diagnostic('SCHEMA_TYPE', `${label} must be a map, got a non-empty list; write a map (\`key: value\`), or \`[]\` for none`, src.locateNearest(e.instancePath));
+      }
+      return diagnostic('SCHEMA_INVALID', `${label} ${e.message ?? 'is invalid'}`, src.locateNearest(e.instancePath));
     default:
       return diagnostic('SCHEMA_INVALID', `${label} ${e.message ?? 'is invalid'}`, src.locateNearest(e.instancePath));
   }

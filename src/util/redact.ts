@@ -33,15 +33,27 @@ const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:@/?#'"]*):([^\s/?#'"]*)@/g
 
 /**
  * Removes the password of every `scheme://user:password@` URL inside `text`,
- * plus every literal occurrence (raw and percent-encoded) of the given
- * secrets. Empty secrets are ignored.
+ * plus every occurrence of the given secrets, in each form a broker's answer
+ * may quote them: raw, percent-encoded, JSON-escaped, Erlang-escaped
+ * (`<<"a\"b">>`, also inside a JSON string) and as Erlang's list of bytes (`[104,117,...]`, for
+ * secrets of 4 bytes or more). Longer secrets first, so that one inside
+ * another leaves nothing behind. Empty secrets are ignored.
  */
 export function redactSecrets(text: string, secrets: readonly string[] = []): string {
   let out = text.replace(URL_USERINFO, (_m, scheme: string, user: string) => `${scheme}${user}:${MASK}@`);
+  const forms = new Set<string>();
   for (const secret of secrets) {
     if (secret === '') continue;
-    for (const form of new Set([secret, encodeURIComponent(secret)])) out = out.split(form).join(MASK);
+    forms.add(secret);
+    forms.add(encodeURIComponent(secret));
+    forms.add(JSON.stringify(secret).slice(1, -1));
+    const erlang = secret.replace(/[\\"]/g, (c) => `\\${c}`);
+    forms.add(erlang);
+    forms.add(JSON.stringify(erlang).slice(1, -1)); // an Erlang term inside a JSON error body
+    const bytes = Buffer.from(secret, 'utf8');
+    if (bytes.length >= 4) forms.add([...bytes].join(','));
   }
+  for (const form of [...forms].sort((a, b) => b.length - a.length)) out = out.split(form).join(MASK);
   return out;
 }
 

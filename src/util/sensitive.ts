@@ -11,7 +11,7 @@
  * environment variable is not a secret. They are resolved with an explicit
  * environment map (passed in, never read from `process` here).
  */
-import { redactUrl } from './redact.js';
+import { redactUrl, urlPassword } from './redact.js';
 
 export const SENSITIVE_DISPLAY = '(sensitive)';
 
@@ -109,4 +109,31 @@ export function holdsSecret(v: unknown): boolean {
   if (Array.isArray(v)) return v.some(holdsSecret);
   if (typeof v === 'object' && v !== null) return Object.values(v).some(holdsSecret);
   return false;
+}
+
+/**
+ * A request body with every `Sensitive` in it revealed, and the revealed
+ * values (with the password of each URI among them): what the broker's answer
+ * must not be allowed to repeat. Only the management client calls this, as it
+ * sends the body, so a secret is revealed nowhere else.
+ */
+export function revealForRequest(body: unknown): { body: unknown; secrets: string[] } {
+  const secrets: string[] = [];
+  const walk = (v: unknown): unknown => {
+    if (isSensitive(v)) {
+      const value = v.reveal();
+      secrets.push(value);
+      const pw = hasCredentials(value) ? urlPassword(value) : undefined;
+      if (pw !== undefined) secrets.push(pw);
+      return value;
+    }
+    if (Array.isArray(v)) return v.map(walk);
+    if (typeof v === 'object' && v !== null) {
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) out[k] = walk(x);
+      return out;
+    }
+    return v;
+  };
+  return { body: walk(body), secrets };
 }

@@ -32,7 +32,7 @@ export function registerLint(program: Command, io: Io, setExit: (code: number) =
         setExit(EXIT.ok);
         return;
       }
-      const desired = await loadOrFail(files, io, opts);
+      const desired = await loadOrFail(files, io, opts, new Set(LINT_RULES.map((r) => r.code)));
       let config: LintConfig | undefined;
       if (opts.config !== undefined) {
         let text: string;

@@ -109,12 +109,13 @@ describe('secrets never leave the process', () => {
     expect(renderPlanText(plan)).toContain('~ password: "(sensitive)" → "(sensitive)"');
   });
 
-  it('rejects a plain-text password with a message saying how, without repeating it', () => {
+  it('accepts a plain-text password with a warning saying how to avoid it, never repeating it', () => {
     const r = parseSpecText('version: 1\nusers:\n  app:\n    password: hunter2\nvhosts: {}\n', 'spec.yaml');
-    expect(r.desired).toBeNull();
-    expect(r.diagnostics).toMatchObject([{ code: 'PLAIN_TEXT_PASSWORD', line: 4 }]);
+    expect(r.diagnostics).toMatchObject([{ code: 'PLAIN_TEXT_PASSWORD', severity: 'warning', line: 4, column: 15 }]);
     expect(r.diagnostics[0]?.message).toContain('password: { env: APP_PASSWORD }');
-    expect(r.diagnostics[0]?.message).not.toContain('hunter2');
+    const user = [...(r.desired?.resources.values() ?? [])].find((x) => x.kind === 'user');
+    expect(user?.kind === 'user' && user.password.kind).toBe('plain');
+    expect(JSON.stringify(r)).not.toContain('hunter2');
   });
 
   it('resolves env references when loaded with variables, and reports unset ones', () => {

@@ -7,12 +7,13 @@ import { only, where } from './helpers.js';
 const SEED = '/work/shared/acceptance/seed-definitions.json';
 
 describe('RabbitMQ definitions export as a spec', () => {
-  it('refuses a plain-text user password, at its place, without repeating it', () => {
+  it('accepts a plain-text user password as the broker does, warning at its place without repeating it', () => {
     const text = JSON.stringify({ users: [{ name: 'app', password: 'hunter2', tags: '' }], vhosts: [{ name: 'v' }] }, null, 2);
-    const { diagnostics } = parseSpecText(text, 'defs.json');
-    expect(diagnostics.map(where)).toEqual([{ code: 'PLAIN_TEXT_PASSWORD', severity: 'error', file: 'defs.json', line: 5, column: 19, path: '/users/0/password' }]);
-    expect(diagnostics[0]?.message).toContain('replace it with `password_hash`');
-    expect(JSON.stringify(diagnostics)).not.toContain('hunter2');
+    const { desired, diagnostics } = parseSpecText(text, 'defs.json');
+    expect(diagnostics.map(where)).toEqual([{ code: 'PLAIN_TEXT_PASSWORD', severity: 'warning', file: 'defs.json', line: 5, column: 19, path: '/users/0/password' }]);
+    expect(diagnostics[0]?.message).toContain('password: { env: APP_PASSWORD }');
+    expect(desired).not.toBeNull();
+    expect(JSON.stringify([diagnostics, [...(desired?.resources.values() ?? [])]])).not.toContain('hunter2');
   });
 
   it('accepts the acceptance seed as it is', () => {
@@ -191,5 +192,41 @@ describe('definitions: reserved names', () => {
       ['RESERVED_NAME_IGNORED', 'warning', '/queues/0/name'],
     ]);
     expect([...(desired?.resources.values() ?? [])].map((r) => `${r.kind} ${r.name}`)).toEqual(['vhost /', 'queue q', 'binding amq.topic -> q [#]']);
+  });
+});
+
+describe('definitions: empty lists where a map is expected', () => {
+  it('reads `[]` as empty for vhost limits and metadata and for arguments, as RabbitMQ import does', () => {
+    const text = JSON.stringify(
+      {
+        rabbit_version: '3.9.13',
+        vhosts: [{ name: 'v', limits: [], metadata: [] }],
+        exchanges: [{ name: 'x', vhost: 'v', type: 'direct', durable: true, auto_delete: false, internal: false, arguments: [] }],
+        queues: [{ name: 'q', vhost: 'v', durable: true, auto_delete: false, arguments: [] }],
+        bindings: [{ source: 'x', vhost: 'v', destination: 'q', destination_type: 'queue', routing_key: 'k', arguments: [] }],
+      },
+      null,
+      2,
+    );
+    const { desired, diagnostics } = parseSpecText(text, 'defs.json');
+    expect(diagnostics).toEqual([]);
+    const all = [...(desired?.resources.values() ?? [])];
+    expect(all.map((r) => `${r.kind} ${r.name}`)).toEqual(['vhost v', 'exchange x', 'queue q', 'binding x -> q [k]']);
+    for (const r of all) if ('arguments' in r) expect(r.arguments).toEqual({});
+  });
+
+  it('keeps refusing [] where the broker refuses it too: user limits, policy definitions', () => {
+    // RabbitMQ 3.10.8 and 4.3.6 answer 400 {badmap,[]} and "no policy provided" to these.
+    const users = parseSpecText(JSON.stringify({ vhosts: [{ name: 'v' }], users: [{ name: 'u', password_hash: '', tags: '', limits: [] }] }), 'd.json');
+    expect(users.diagnostics.map((d) => [d.code, d.path])).toEqual([['SCHEMA_TYPE', '/users/0/limits']]);
+    const policies = parseSpecText(JSON.stringify({ vhosts: [{ name: 'v' }], policies: [{ vhost: 'v', name: 'p', pattern: '.*', definition: [] }] }), 'd.json');
+    expect(policies.diagnostics.map((d) => [d.code, d.path])).toEqual([['SCHEMA_TYPE', '/policies/0/definition']]);
+  });
+
+  it('refuses a non-empty list there, saying what to write', () => {
+    const text = JSON.stringify({ vhosts: [{ name: 'v', limits: [{ 'max-queues': 1 }] }] }, null, 2);
+    const { diagnostics } = parseSpecText(text, 'defs.json');
+    expect(diagnostics.map(where)).toEqual([{ code: 'SCHEMA_TYPE', severity: 'error', file: 'defs.json', line: 5, column: 17, path: '/vhosts/0/limits' }]);
+    expect(diagnostics[0]?.message).toContain('must be a map, got a non-empty list');
   });
 });

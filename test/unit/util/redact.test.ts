@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { redactSecrets, redactUrl, urlPassword } from '../../../src/util/redact.js';
+import { revealForRequest, Sensitive } from '../../../src/util/sensitive.js';
 
 describe('redactUrl', () => {
   it('masks the password and keeps user, host, port and vhost', () => {
@@ -33,5 +34,22 @@ describe('redactSecrets', () => {
     expect(urlPassword('amqp://u:p%40ss@h')).toBe('p@ss');
     expect(urlPassword('amqp://u@h')).toBeUndefined();
     expect(urlPassword('not a url')).toBeUndefined();
+  });
+});
+
+describe('secrets a request carried, in the broker\'s answer', () => {
+  it('are masked in every form an answer quotes them: raw, JSON- and Erlang-escaped, as bytes', () => {
+    const secret = 'pa"ss\\wörd';
+    const json = JSON.stringify({ error: 'bad_request', reason: `{not_base64,<<"${secret.replace(/["\\]/g, (c) => `\\${c}`)}">>}` });
+    expect(redactSecrets(json, [secret])).not.toMatch(/pa|wörd|w\\u00f6rd/);
+    expect(redactSecrets(`[112,97,34,115,115,92,119,195,182,114,100]`, [secret])).toBe('[****]');
+    expect(redactSecrets('["not_base64","rabbitmq_secret_2025"]', ['rabbitmq_secret_2025'])).toBe('["not_base64","****"]');
+  });
+
+  it('come from the Sensitive values of a request body, revealed only for sending', () => {
+    const body = { tags: 'x', password_hash: new Sensitive('h4sh'), value: { 'src-uri': Sensitive.uri('amqp://u:pw1@h'), n: [new Sensitive('s2')] } };
+    const { body: sent, secrets } = revealForRequest(body);
+    expect(sent).toEqual({ tags: 'x', password_hash: 'h4sh', value: { 'src-uri': 'amqp://u:pw1@h', n: ['s2'] } });
+    expect(secrets).toEqual(['h4sh', 'amqp://u:pw1@h', 'pw1', 's2']);
   });
 });
