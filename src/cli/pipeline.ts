@@ -6,6 +6,7 @@ import type { PlanDocument } from '../model/plan.js';
 import type { Desired, Observed, ResourceMap } from '../model/types.js';
 import { buildPlan } from '../plan/plan.js';
 import { readRunningApplications } from '../live/plugins.js';
+import { readBrokerFeatures } from '../live/broker-features.js';
 import { checkAgainstBroker, loadSpec, neededPlugins } from '../spec/index.js';
 import { VERSION } from '../version.js';
 import type { Endpoints, Io } from './context.js';
@@ -31,12 +32,14 @@ export interface Planned {
 export async function computePlan(desired: Desired, endpoints: Endpoints, prune: boolean): Promise<Planned> {
   const client = new ManagementClient(endpoints.management);
   try {
-    // Plugins are read (one more call) only for a spec that needs one.
-    const [observed, plugins] = await Promise.all([
+    // Plugins are read (one more call) only for a spec that needs one; the broker's
+    // deprecated features and feature flags (two small calls) decide what it refuses.
+    const [observed, plugins, features] = await Promise.all([
       readLive(client, desired.vhosts),
       neededPlugins(desired).size > 0 ? readRunningApplications(client) : undefined,
+      readBrokerFeatures(client),
     ]);
-    const broker = plugins === undefined ? observed.broker : { ...observed.broker, plugins };
+    const broker = { ...observed.broker, ...features, ...(plugins === undefined ? {} : { plugins }) };
     const brokerErrors: Diagnostic[] = checkAgainstBroker(desired, broker);
     if (hasErrors(brokerErrors)) throw new WarrenError(brokerErrors.filter((d) => d.severity === 'error'));
     const result = diff(desired, observed, { prune, protectedUsers: endpointUsers(endpoints) });

@@ -11,13 +11,21 @@ export const VERSION_FEATURES = {
   vhost_default_queue_type_key: '3.11.12',
   /** Policy `apply-to` accepts `classic_queues`, `quorum_queues` and `streams`. */
   policy_apply_to_queue_types: '3.12.0',
-  /** Classic queue mirroring is gone: `ha-*` policy keys are rejected. */
+  /** Classic queue mirroring is gone: `ha-*` policy keys are rejected (model/deprecated-features: `classic_queue_mirroring`). */
   classic_mirroring_removed: '4.0.0',
-  /** Transient (non-durable, non-exclusive) queues are deprecated. */
-  transient_queues_deprecated: '3.13.0',
-  /** ... and refused unless explicitly permitted. */
-  transient_queues_denied: '4.3.0',
+  /** Classic queues v1 are gone: `x-queue-version: 1` is refused (400 "unsupported queue version '1'" on 4.3.6). */
+  classic_queue_v1_removed: '4.0.0',
+  /** The `x-local-random` exchange type is built in. */
+  local_random_exchange: '4.0.0',
 } as const;
+
+/** The newest version Warren's tables describe: the target offline when none is given. */
+export const NEWEST_KNOWN_VERSION = '4.3.6';
+
+/** Exchange types built into the broker from a version on (not plugins). */
+export const BUILTIN_EXCHANGE_TYPES_SINCE: Readonly<Record<string, VersionFeature>> = {
+  'x-local-random': 'local_random_exchange',
+};
 
 export type VersionFeature = keyof typeof VERSION_FEATURES;
 
