@@ -15,11 +15,20 @@ import type { SpecOptions } from './options.js';
 
 /** Load and validate the spec files (with overlays and variables); print diagnostics; throw when any is an error. */
 export async function loadOrFail(files: readonly string[], io: Io, opts: SpecOptions = {}): Promise<Desired> {
+  const { desired, warnings } = await loadWithWarnings(files, io, opts);
+  printDiagnostics(io, warnings);
+  return desired;
+}
+
+/** `loadOrFail` for a command that reports the warnings itself (errors are thrown). */
+export async function loadWithWarnings(files: readonly string[], io: Io, opts: SpecOptions = {}): Promise<{ desired: Desired; warnings: Diagnostic[] }> {
   const variables = { ...io.env, ...parseVars(opts.var ?? []) };
   const { desired, diagnostics } = await loadSpec(files, { cwd: io.cwd, variables, ...(opts.file ? { overlays: opts.file } : {}) });
-  printDiagnostics(io, diagnostics.filter((d) => d.severity === 'warning'));
-  if (!desired || hasErrors(diagnostics)) throw new WarrenError(diagnostics.filter((d) => d.severity === 'error'));
-  return desired;
+  if (!desired || hasErrors(diagnostics)) {
+    printDiagnostics(io, diagnostics.filter((d) => d.severity === 'warning'));
+    throw new WarrenError(diagnostics.filter((d) => d.severity === 'error'));
+  }
+  return { desired, warnings: diagnostics.filter((d) => d.severity === 'warning') };
 }
 
 export interface Planned {

@@ -7,6 +7,7 @@ import { diagnostic, type Diagnostic } from '../model/diagnostics.js';
 import { LINT_LEVELS, type LintLevel } from '../model/spec-extras.js';
 import type { Desired, SourceLocation } from '../model/types.js';
 import { closest } from '../spec/suggest.js';
+import { checkDeprecatedFeatures, checkVersionSupport } from '../spec/version-check.js';
 import { LINT_RULES, checkFor } from './rules.js';
 import type { LintFinding, LintRuleInfo, LintSeverity } from './types.js';
 
@@ -22,16 +23,29 @@ export interface LintConfig {
 }
 
 export interface LintOptions {
-  /** Rules for 4.x (and any rule with `minBrokerVersion`) run only when this is known and recent enough. */
+  /**
+   * The target broker version. Rules for 4.x (and any rule with
+   * `minBrokerVersion`) run only when it is known and recent enough; with it,
+   * the spec is also checked against what that version takes by default
+   * (spec/version-check: deprecated features, policy keys, arguments, exchange types).
+   */
   readonly brokerVersion?: string;
   readonly config?: LintConfig;
+  /** Problems found before linting (warnings of loading the spec): reported and counted with the findings. */
+  readonly diagnostics?: readonly Diagnostic[];
 }
+
+/** Deprecated features that lint rules of their own report (and that their level, `off` included, governs). */
+const FEATURES_WITH_RULES: ReadonlySet<string> = new Set(['classic_queue_mirroring', 'transient_nonexcl_queues']);
 
 export interface LintReport {
   readonly format_version: typeof LINT_REPORT_FORMAT_VERSION;
   readonly broker_version: string | null;
   /** Sorted by file, line, column, code. */
   readonly findings: readonly LintFinding[];
+  /** Problems outside the rules: the spec's warnings, and what `broker_version` refuses or deprecates. */
+  readonly diagnostics: readonly Diagnostic[];
+  /** Findings and diagnostics together: what the report shows. */
   readonly summary: { readonly error: number; readonly warning: number; readonly note: number };
   /** Every rule with the level it ran at (`off`: it did not run), and why it was skipped. */
   readonly rules: readonly { readonly code: string; readonly level: LintLevel; readonly skipped?: string }[];
@@ -74,12 +88,18 @@ export function lintSpec(desired: Desired, options: LintOptions = {}): { report:
   findings.sort(
     (a, b) => cmp(a.file ?? '', b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || cmp(a.code, b.code) || cmp(a.message, b.message),
   );
-  const count = (s: LintSeverity): number => findings.filter((f) => f.severity === s).length;
+  const facts = options.brokerVersion === undefined ? undefined : { version: options.brokerVersion };
+  const reported = [
+    ...(options.diagnostics ?? []),
+    ...(facts === undefined ? [] : [...checkDeprecatedFeatures(desired, facts, FEATURES_WITH_RULES), ...checkVersionSupport(desired, facts, { exchangeTypes: true })]),
+  ];
+  const count = (s: LintSeverity): number => findings.filter((f) => f.severity === s).length + reported.filter((d) => d.severity === s).length;
   return {
     report: {
       format_version: LINT_REPORT_FORMAT_VERSION,
       broker_version: options.brokerVersion ?? null,
       findings,
+      diagnostics: reported,
       summary: { error: count('error'), warning: count('warning'), note: count('note') },
       rules,
     },
