@@ -1,6 +1,6 @@
 /**
  * The broker's own facts about what it takes, read before planning:
- * `GET /api/deprecated-features` (3.13+; 404 on older brokers) and
+ * `GET /api/deprecated-features` (3.13+; absent from older brokers) and
  * `GET /api/feature-flags`. Where a broker lacks an endpoint, the facts are
  * absent and the version tables decide (model/deprecated-features).
  *
@@ -22,7 +22,7 @@ export interface BrokerFeatures {
   readonly featureFlags?: Readonly<Record<string, string>>;
 }
 
-/** Both listings, in parallel; an endpoint the broker does not have (404) leaves its field out. */
+/** Both listings, in parallel; an endpoint the broker does not have leaves its field out. */
 export async function readBrokerFeatures(client: LiveSource): Promise<BrokerFeatures> {
   const [deprecated, flags] = await Promise.all([getOrAbsent(client, DEPRECATED_FEATURES_PATH), getOrAbsent(client, FEATURE_FLAGS_PATH)]);
   return {
@@ -31,11 +31,18 @@ export async function readBrokerFeatures(client: LiveSource): Promise<BrokerFeat
   };
 }
 
+/**
+ * A path the management API does not route answers 404, or 406 when the
+ * request accepts only JSON (the static file handler takes it: measured on
+ * 3.10.8 and 4.3.6).
+ */
+const ABSENT = new Set([404, 406]);
+
 async function getOrAbsent(client: LiveSource, path: string): Promise<unknown> {
   try {
     return await client.get(path);
   } catch (err) {
-    if (err instanceof HttpError && err.status === 404) return undefined;
+    if (err instanceof HttpError && ABSENT.has(err.status)) return undefined;
     throw err;
   }
 }

@@ -80,14 +80,16 @@ describe('parseFeatureFlags', () => {
 });
 
 describe('readBrokerFeatures', () => {
-  const notFound = (path: string): HttpError => new HttpError('HTTP_ERROR', `GET ${path}: 404`, 'GET', path, 404, 'Object Not Found');
+  const absent = (path: string, status: number): HttpError => new HttpError('HTTP_ERROR', `GET ${path}: ${status}`, 'GET', path, status, '');
 
-  it('leaves out what a 3.x broker does not have (404), so that the version table decides', async () => {
-    const client = {
-      get: (path: string): Promise<unknown> =>
-        path === '/api/deprecated-features' ? Promise.reject(notFound(path)) : Promise.resolve([{ name: 'quorum_queue', state: 'enabled' }]),
-    };
-    expect(await readBrokerFeatures(client)).toEqual({ featureFlags: { quorum_queue: 'enabled' } });
+  it('leaves out what a 3.x broker does not have (404, or 406 to a JSON-only request as 3.10.8 answers), so that the version table decides', async () => {
+    for (const status of [404, 406]) {
+      const client = {
+        get: (path: string): Promise<unknown> =>
+          path === '/api/deprecated-features' ? Promise.reject(absent(path, status)) : Promise.resolve([{ name: 'quorum_queue', state: 'enabled' }]),
+      };
+      expect(await readBrokerFeatures(client)).toEqual({ featureFlags: { quorum_queue: 'enabled' } });
+    }
   });
 
   it('reads both on 4.x', async () => {
