@@ -35,6 +35,12 @@ export interface LintOptions {
   readonly diagnostics?: readonly Diagnostic[];
 }
 
+/** Warnings of loading the spec that a rule reports too: shown once, as the rule's finding, when the rule runs. */
+const SPEC_WARNINGS_WITH_RULES: Readonly<Record<string, string>> = {
+  ALTERNATE_EXCHANGE_UNDECLARED: 'UNDECLARED_ALTERNATE_EXCHANGE',
+  TRANSIENT_QUEUE_DEPRECATED: 'TRANSIENT_QUEUE_ON_4X',
+};
+
 /** Deprecated features that lint rules of their own report (and that their level, `off` included, governs). */
 const FEATURES_WITH_RULES: ReadonlySet<string> = new Set(['classic_queue_mirroring', 'transient_nonexcl_queues']);
 
@@ -89,8 +95,12 @@ export function lintSpec(desired: Desired, options: LintOptions = {}): { report:
     (a, b) => cmp(a.file ?? '', b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || cmp(a.code, b.code) || cmp(a.message, b.message),
   );
   const facts = options.brokerVersion === undefined ? undefined : { version: options.brokerVersion };
+  const ran = new Set(rules.filter((r) => r.level !== 'off' && r.skipped === undefined).map((r) => r.code));
   const reported = [
-    ...(options.diagnostics ?? []),
+    ...(options.diagnostics ?? []).filter((d) => {
+      const rule = SPEC_WARNINGS_WITH_RULES[d.code];
+      return rule === undefined || !ran.has(rule);
+    }),
     ...(facts === undefined ? [] : [...checkDeprecatedFeatures(desired, facts, FEATURES_WITH_RULES), ...checkVersionSupport(desired, facts, { exchangeTypes: true })]),
   ];
   const count = (s: LintSeverity): number => findings.filter((f) => f.severity === s).length + reported.filter((d) => d.severity === s).length;

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -29,6 +29,18 @@ describe('warren lint: the summary counts what the report shows', () => {
     const json = JSON.parse((await cli('lint', file, '--format', 'json')).out) as { summary: unknown; diagnostics: { code: string }[] };
     expect(json.summary).toEqual({ error: 0, warning: 1, note: 0 });
     expect(json.diagnostics.map((d) => d.code)).toEqual(['POLICY_KEY_UNKNOWN']);
+  });
+
+  it('a spec warning that a rule also reports is shown once, as the finding', async () => {
+    const file = write('ae.yaml', 'version: 1', 'vhosts:', '  /:', '    exchanges:', '      events: { type: topic, arguments: { alternate-exchange: unrouted } }', '    queues:', '      q: { bind: [{ exchange: events, routing_key: "#" }] }');
+    const r = await cli('lint', file);
+    expect(r.out).not.toContain('ALTERNATE_EXCHANGE_UNDECLARED');
+    expect(r.out).toContain('error UNDECLARED_ALTERNATE_EXCHANGE');
+    expect(r.out).toContain('1 finding: 1 error, 0 warnings, 0 notes');
+    // With the rule off, the spec's warning is what remains.
+    const off = await cli('lint', write('ae-off.yaml', ...[readFileSync(join(dir, file), 'utf8').trimEnd(), 'lint: { rules: { UNDECLARED_ALTERNATE_EXCHANGE: "off" } }']));
+    expect(off.out).toContain('warning ALTERNATE_EXCHANGE_UNDECLARED');
+    expect(off.out).toContain('1 finding: 0 errors, 1 warning, 0 notes');
   });
 
   it('nothing at all still says no findings', async () => {
@@ -80,7 +92,11 @@ describe('warren lint --broker-version checks what that version takes by default
     expect(on43.code).toBe(0);
     const report = JSON.parse(on43.out) as { findings: { code: string; severity: string }[]; diagnostics: { code: string }[] };
     expect(report.findings.map((f) => [f.code, f.severity])).toEqual([['TRANSIENT_QUEUE_ON_4X', 'warning']]);
-    expect(report.diagnostics.map((d) => d.code)).toEqual(['TRANSIENT_QUEUE_DEPRECATED']);
+    // The spec's own warning of it is left to the rule, which ran.
+    expect(report.diagnostics).toEqual([]);
+    const without = JSON.parse((await cli('lint', file, '--format', 'json')).out) as { findings: unknown[]; diagnostics: { code: string }[] };
+    expect(without.findings).toEqual([]);
+    expect(without.diagnostics.map((d) => d.code)).toEqual(['TRANSIENT_QUEUE_DEPRECATED']);
   });
 
   it('x-queue-version 1 and x-local-random by version', async () => {
