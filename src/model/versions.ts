@@ -13,8 +13,11 @@ export const VERSION_FEATURES = {
   policy_apply_to_queue_types: '3.12.0',
   /** Classic queue mirroring is gone: `ha-*` policy keys are rejected (model/deprecated-features: `classic_queue_mirroring`). */
   classic_mirroring_removed: '4.0.0',
-  /** Classic queues v1 are gone: `x-queue-version: 1` is refused (400 "unsupported queue version '1'" on 4.3.6). */
-  classic_queue_v1_removed: '4.0.0',
+  /**
+   * `x-queue-version: 1` is refused (400 "unsupported queue version '1'"): measured on 4.3.6;
+   * 4.0.5 still accepts it (201). 4.1 and 4.2 were not measured.
+   */
+  classic_queue_v1_refused: '4.3.0',
   /** The `x-local-random` exchange type is built in. */
   local_random_exchange: '4.0.0',
 } as const;

@@ -40,7 +40,7 @@ export function checkAgainstBroker(desired: Desired, broker: BrokerInfo): Diagno
 /**
  * What the broker's version and facts refuse (spec/version-check): deprecated
  * features it denies or removed (errors) or still permits (warnings), policy
- * keys and `apply-to` values it does not know, `x-queue-version: 1` on 4.x,
+ * keys and `apply-to` values it does not know, `x-queue-version: 1` on 4.3,
  * resources whose feature flag is off; and keys operator policies may not set.
  */
 export function checkPoliciesAgainstBroker(desired: Desired, broker: BrokerInfo): Diagnostic[] {

@@ -103,7 +103,7 @@ const REPLACEMENT: Readonly<Record<string, string>> = {
 /**
  * What the version does not take, apart from deprecated features: policy
  * keys it does not know, `apply-to` values before 3.12, `x-queue-version: 1`
- * from 4.0, exchange types built in only from a later version (offline only:
+ * from 4.3, exchange types built in only from a later version (offline only:
  * live, the broker's list of types decides), and resources whose feature flag
  * the broker reports as not enabled.
  */
@@ -122,11 +122,11 @@ export function checkVersionSupport(desired: Desired, facts: VersionFacts, optio
         ),
       );
     }
-    if (r.kind === 'queue' && r.type === 'classic' && r.arguments['x-queue-version'] === 1 && supports(facts.version, 'classic_queue_v1_removed')) {
+    if (r.kind === 'queue' && r.type === 'classic' && r.arguments['x-queue-version'] === 1 && supports(facts.version, 'classic_queue_v1_refused')) {
       out.push(
         diagnostic(
           'QUEUE_ARGUMENT_UNSUPPORTED',
-          `${describe(r)} sets \`x-queue-version: 1\`, which ${on} refuses (classic queues v1 were removed in ${VERSION_FEATURES.classic_queue_v1_removed}); remove the argument or set it to 2`,
+          `${describe(r)} sets \`x-queue-version: 1\`, which ${on} refuses (classic queues v1 are gone; refused from ${VERSION_FEATURES.classic_queue_v1_refused}); remove the argument or set it to 2`,
           fieldAt(r, ['arguments', 'x-queue-version']),
         ),
       );

@@ -111,18 +111,18 @@ describe('checkVersionSupport', () => {
     ),
   );
 
-  it('knows the 4.3 policy keys, the 4.x queue version and the 4.x exchange type', () => {
+  it('knows the 4.3 policy keys, the 4.3 queue version and the 4.x exchange type', () => {
     expect(checkVersionSupport(spec, { version: '4.3.6' }, { exchangeTypes: true }).map(where)).toEqual([
       { code: 'QUEUE_ARGUMENT_UNSUPPORTED', severity: 'error', file: 't.yaml', line: 7, column: 7, path: '/vhosts/v/queues/v1/arguments/x-queue-version' },
     ]);
     const on40 = checkVersionSupport(spec, { version: '4.0.5' }, { exchangeTypes: true });
+    // 4.0.5 still takes x-queue-version 1 (measured).
     expect(on40.map((d) => [d.code, d.path])).toEqual([
-      ['QUEUE_ARGUMENT_UNSUPPORTED', '/vhosts/v/queues/v1/arguments/x-queue-version'],
       ['POLICY_KEY_UNSUPPORTED', '/vhosts/v/policies/retry/definition/delayed-retry-type'],
       ['POLICY_KEY_UNSUPPORTED', '/vhosts/v/policies/retry/definition/delayed-retry-min'],
       ['POLICY_KEY_UNSUPPORTED', '/vhosts/v/policies/retry/definition/delayed-retry-max'],
     ]);
-    expect(on40[1]?.message).toBe(
+    expect(on40[0]?.message).toBe(
       'policy "retry" in vhost "v" sets "delayed-retry-type", which RabbitMQ 4.0.5 does not know (it needs 4.3.0): the broker would refuse the whole policy; remove the key or upgrade',
     );
   });
@@ -145,6 +145,11 @@ describe('checkVersionSupport', () => {
     const flags = found.filter((d) => d.code === 'FEATURE_FLAG_NOT_ENABLED');
     expect(flags.map(where)).toEqual([{ code: 'FEATURE_FLAG_NOT_ENABLED', severity: 'error', file: 't.yaml', line: 9, column: 7, path: '/vhosts/v/queues/qq' }]);
     expect(flags[0]?.message).toContain('rabbitmqctl enable_feature_flag quorum_queue');
+  });
+
+  it('the offline table knows x-local-random, for suggestions too', () => {
+    const { diagnostics } = parseSpecText(yaml('version: 1', 'vhosts:', '  v:', '    exchanges: { spread: { type: local-random } }'), 't.yaml');
+    expect(diagnostics.map((d) => d.message)).toEqual([expect.stringContaining('did you mean `x-local-random`?')]);
   });
 
   it('live, the broker’s exchange types decide, with the version for the fix', () => {
