@@ -2,6 +2,7 @@ import { diff } from '../diff/diff.js';
 import { ManagementClient } from '../live/http.js';
 import { readLive } from '../live/read.js';
 import { WarrenError, hasErrors, type Diagnostic } from '../model/diagnostics.js';
+import { resourceKey } from '../model/keys.js';
 import type { PlanDocument } from '../model/plan.js';
 import type { Desired, Observed, ResourceMap } from '../model/types.js';
 import { buildPlan } from '../plan/plan.js';
@@ -49,9 +50,11 @@ export async function computePlan(desired: Desired, endpoints: Endpoints, prune:
       readBrokerFeatures(client),
     ]);
     const broker = { ...observed.broker, ...features, ...(plugins === undefined ? {} : { plugins }) };
-    const brokerErrors: Diagnostic[] = checkAgainstBroker(desired, broker);
-    if (hasErrors(brokerErrors)) throw new WarrenError(brokerErrors.filter((d) => d.severity === 'error'));
     const result = diff(desired, observed, { prune, protectedUsers: endpointUsers(endpoints) });
+    // What the plan sends: a resource already live as declared is not declared again.
+    const written = new Set(result.changes.filter((c) => c.action !== 'delete').map((c) => c.key));
+    const brokerErrors: Diagnostic[] = checkAgainstBroker(desired, broker, { written: (r) => written.has(resourceKey(r)) });
+    if (hasErrors(brokerErrors)) throw new WarrenError(brokerErrors.filter((d) => d.severity === 'error'));
     // A change the broker cannot make (a vhost default queue type on 3.10/3.11 with queues in it) stops the plan.
     if (hasErrors(result.warnings)) throw new WarrenError(result.warnings.filter((d) => d.severity === 'error'));
     const plan = buildPlan(

@@ -101,7 +101,7 @@ export function lintSpec(desired: Desired, options: LintOptions = {}): { report:
       const rule = SPEC_WARNINGS_WITH_RULES[d.code];
       return rule === undefined || !ran.has(rule);
     }),
-    ...(facts === undefined ? [] : [...checkDeprecatedFeatures(desired, facts, FEATURES_WITH_RULES), ...checkVersionSupport(desired, facts, { exchangeTypes: true })]),
+    ...(facts === undefined ? [] : [...checkDeprecatedFeatures(desired, facts, { skip: FEATURES_WITH_RULES }), ...checkVersionSupport(desired, facts, { exchangeTypes: true })]),
   ];
   const count = (s: LintSeverity): number => findings.filter((f) => f.severity === s).length + reported.filter((d) => d.severity === s).length;
   return {

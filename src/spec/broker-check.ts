@@ -6,16 +6,19 @@ import { PLUGIN_EXCHANGE_TYPES } from './names.js';
 import { q } from './describe.js';
 import { PARAMETER_COMPONENT_PLUGINS, POLICY_KEYS } from '../model/policy-keys.js';
 import { BUILTIN_EXCHANGE_TYPES_SINCE, VERSION_FEATURES } from '../model/versions.js';
-import { checkDeprecatedFeatures, checkVersionSupport } from './version-check.js';
+import { checkDeprecatedFeatures, checkVersionSupport, type VersionCheckOptions } from './version-check.js';
 
 /**
- * Exchange types the broker does not offer, each reported once per exchange
- * with the plugin to enable. Run before apply: declaring an unknown exchange
- * type closes the whole AMQP connection.
+ * What the broker would refuse at apply time, found before anything is
+ * applied: exchange types it does not offer (each reported once per exchange
+ * with the plugin to enable; declaring an unknown exchange type closes the
+ * whole AMQP connection), plugins it does not run, and what its version and
+ * deprecated features refuse (checkPoliciesAgainstBroker). `written`: see
+ * VersionCheckOptions.
  */
-export function checkAgainstBroker(desired: Desired, broker: BrokerInfo): Diagnostic[] {
+export function checkAgainstBroker(desired: Desired, broker: BrokerInfo, options: Pick<VersionCheckOptions, 'written'> = {}): Diagnostic[] {
   const available = new Set(broker.exchangeTypes);
-  const out: Diagnostic[] = [...checkPoliciesAgainstBroker(desired, broker), ...checkPlugins(desired, broker)];
+  const out: Diagnostic[] = [...checkPoliciesAgainstBroker(desired, broker, options), ...checkPlugins(desired, broker)];
   for (const r of desired.resources.values()) {
     if (r.kind !== 'exchange' || available.has(r.type)) continue;
     const plugin = PLUGIN_EXCHANGE_TYPES[r.type];
@@ -43,8 +46,8 @@ export function checkAgainstBroker(desired: Desired, broker: BrokerInfo): Diagno
  * keys and `apply-to` values it does not know, `x-queue-version: 1` on 4.3,
  * resources whose feature flag is off; and keys operator policies may not set.
  */
-export function checkPoliciesAgainstBroker(desired: Desired, broker: BrokerInfo): Diagnostic[] {
-  const out: Diagnostic[] = [...checkDeprecatedFeatures(desired, broker), ...checkVersionSupport(desired, broker)];
+export function checkPoliciesAgainstBroker(desired: Desired, broker: BrokerInfo, options: Pick<VersionCheckOptions, 'written'> = {}): Diagnostic[] {
+  const out: Diagnostic[] = [...checkDeprecatedFeatures(desired, broker, options), ...checkVersionSupport(desired, broker, options)];
   for (const r of desired.resources.values()) {
     if (r.kind !== 'operator_policy') continue;
     for (const key of Object.keys(r.definition)) {

@@ -24,6 +24,26 @@ export interface VersionFacts {
   readonly featureFlags?: Readonly<Record<string, string>>;
 }
 
+export interface VersionCheckOptions {
+  /** Deprecated features reported elsewhere (lint rules of their own). */
+  readonly skip?: ReadonlySet<string>;
+  /**
+   * Whether the plan sends the resource to the broker (creates, updates or
+   * replaces it). One already live as declared is not declared again, so what
+   * the broker would refuse in it is a warning, not a reason to stop the
+   * plan. Absent: every resource counts as sent (offline).
+   */
+  readonly written?: (r: Resource) => boolean;
+  /** Check exchange types against the version (offline; live, the broker's list decides). */
+  readonly exchangeTypes?: boolean;
+}
+
+/** An error, or the warning it becomes for a resource the plan leaves as it is. */
+function refusal(code: string, message: string, r: Resource, at: SourceLocation | undefined, options: VersionCheckOptions): Diagnostic {
+  if (options.written === undefined || options.written(r)) return diagnostic(code, message, at);
+  return diagnostic(code, `${message} (it is live as declared, so this plan does not declare it again; a replace or re-create would be refused)`, at, 'warning');
+}
+
 /** One use of a deprecated feature by a declared resource. */
 export interface FeatureUse {
   readonly feature: string;
@@ -65,15 +85,14 @@ export function featureState(facts: VersionFacts, feature: string): DeprecatedFe
 /**
  * Deprecated features in use: an error when the target denies or removed
  * the feature (the broker would refuse the declaration, and on AMQP close the
- * whole connection), a warning when it still permits it. `skip`: features
- * reported elsewhere (lint rules of their own).
+ * whole connection), a warning when it still permits it.
  */
-export function checkDeprecatedFeatures(desired: Desired, facts: VersionFacts, skip: ReadonlySet<string> = new Set()): Diagnostic[] {
+export function checkDeprecatedFeatures(desired: Desired, facts: VersionFacts, options: VersionCheckOptions = {}): Diagnostic[] {
   const out: Diagnostic[] = [];
   const on = `RabbitMQ ${facts.version}`;
   const how = facts.deprecatedFeatures === undefined ? 'by default' : 'as it is configured';
   for (const use of featureUses(desired)) {
-    if (skip.has(use.feature)) continue;
+    if (options.skip?.has(use.feature) === true) continue;
     const state = featureState(facts, use.feature);
     if (state === undefined) continue;
     const lead = `${describe(use.resource)} uses the deprecated feature \`${use.feature}\` (${use.what})`;
@@ -84,10 +103,12 @@ export function checkDeprecatedFeatures(desired: Desired, facts: VersionFacts, s
         out.push(diagnostic('DEPRECATED_FEATURE_USED', `${lead}, which ${on} still permits ${how}; a later version will refuse it, as will this one with \`${key} = false\``, at, 'warning'));
         break;
       case 'denied':
-        out.push(diagnostic('DEPRECATED_FEATURE_DENIED', `${lead}, which ${on} refuses ${how}; remove it from the spec, or permit it on every node with \`${key} = true\``, at));
+        out.push(refusal('DEPRECATED_FEATURE_DENIED', `${lead}, which ${on} refuses ${how}; remove it from the spec, or permit it on every node with \`${key} = true\``, use.resource, at, options));
         break;
       case 'removed':
-        out.push(diagnostic('DEPRECATED_FEATURE_REMOVED', `${lead}, which ${on} no longer has: no setting (not even \`${key}\`) brings it back; remove it from the spec${REPLACEMENT[use.feature] ?? ''}`, at));
+        out.push(
+          refusal('DEPRECATED_FEATURE_REMOVED', `${lead}, which ${on} no longer has: no setting (not even \`${key}\`) brings it back; remove it from the spec${REPLACEMENT[use.feature] ?? ''}`, use.resource, at, options),
+        );
         break;
     }
   }
@@ -107,7 +128,7 @@ const REPLACEMENT: Readonly<Record<string, string>> = {
  * live, the broker's list of types decides), and resources whose feature flag
  * the broker reports as not enabled.
  */
-export function checkVersionSupport(desired: Desired, facts: VersionFacts, options: { readonly exchangeTypes?: boolean } = {}): Diagnostic[] {
+export function checkVersionSupport(desired: Desired, facts: VersionFacts, options: VersionCheckOptions = {}): Diagnostic[] {
   const out: Diagnostic[] = [];
   const on = `RabbitMQ ${facts.version}`;
   for (const r of desired.resources.values()) {
@@ -124,10 +145,12 @@ export function checkVersionSupport(desired: Desired, facts: VersionFacts, optio
     }
     if (r.kind === 'queue' && r.type === 'classic' && r.arguments['x-queue-version'] === 1 && supports(facts.version, 'classic_queue_v1_refused')) {
       out.push(
-        diagnostic(
+        refusal(
           'QUEUE_ARGUMENT_UNSUPPORTED',
           `${describe(r)} sets \`x-queue-version: 1\`, which ${on} refuses (classic queues v1 are gone; refused from ${VERSION_FEATURES.classic_queue_v1_refused}); remove the argument or set it to 2`,
+          r,
           fieldAt(r, ['arguments', 'x-queue-version']),
+          options,
         ),
       );
     }

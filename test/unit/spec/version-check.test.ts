@@ -85,8 +85,21 @@ describe('checkDeprecatedFeatures', () => {
     expect(checkDeprecatedFeatures(deprecated, { version: '4.3.6' }).filter((d) => d.severity === 'error')[0]?.message).toContain('refuses by default');
   });
 
+  it('a resource the plan does not send (live as declared) gets a warning, not an error: nothing would be refused', () => {
+    const live = { version: '4.3.6', deprecatedFeatures: { queue_master_locator: 'denied' } } as const;
+    const found = checkDeprecatedFeatures(deprecated, live, { written: (r) => r.name !== 'm' });
+    const m = found.find((d) => d.path === '/vhosts/v/queues/m/arguments/x-queue-master-locator');
+    expect([m?.code, m?.severity]).toEqual(['DEPRECATED_FEATURE_DENIED', 'warning']);
+    expect(m?.message).toContain('a replace or re-create would be refused');
+    // The policy the plan does send stays an error.
+    expect(found.find((d) => d.path === '/vhosts/v/policies/qml/definition/queue-master-locator')?.severity).toBe('error');
+    // Through checkAgainstBroker, as plan calls it.
+    const viaPlan = checkAgainstBroker(deprecated, { ...live, exchangeTypes: [] }, { written: () => false });
+    expect(viaPlan.filter((d) => d.severity === 'error')).toEqual([]);
+  });
+
   it('skips the features it is told are reported elsewhere', () => {
-    expect(checkDeprecatedFeatures(deprecated, { version: '4.3.6' }, new Set(['transient_nonexcl_queues', 'classic_queue_mirroring'])).map((d) => d.path)).toEqual([
+    expect(checkDeprecatedFeatures(deprecated, { version: '4.3.6' }, { skip: new Set(['transient_nonexcl_queues', 'classic_queue_mirroring']) }).map((d) => d.path)).toEqual([
       '/vhosts/v/queues/m/arguments/x-queue-master-locator',
       '/vhosts/v/policies/qml/definition/queue-master-locator',
     ]);
