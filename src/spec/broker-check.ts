@@ -6,7 +6,7 @@ import { PLUGIN_EXCHANGE_TYPES } from './names.js';
 import { q } from './describe.js';
 import { PARAMETER_COMPONENT_PLUGINS, POLICY_KEYS } from '../model/policy-keys.js';
 import { BUILTIN_EXCHANGE_TYPES_SINCE, VERSION_FEATURES } from '../model/versions.js';
-import { checkDeprecatedFeatures, checkVersionSupport, type VersionCheckOptions } from './version-check.js';
+import { checkDeprecatedFeatures, checkShovelAddresses, checkVersionSupport, type VersionCheckOptions } from './version-check.js';
 
 /**
  * What the broker would refuse at apply time, found before anything is
@@ -47,7 +47,7 @@ export function checkAgainstBroker(desired: Desired, broker: BrokerInfo, options
  * resources whose feature flag is off; and keys operator policies may not set.
  */
 export function checkPoliciesAgainstBroker(desired: Desired, broker: BrokerInfo, options: Pick<VersionCheckOptions, 'written'> = {}): Diagnostic[] {
-  const out: Diagnostic[] = [...checkDeprecatedFeatures(desired, broker, options), ...checkVersionSupport(desired, broker, options)];
+  const out: Diagnostic[] = [...checkDeprecatedFeatures(desired, broker, options), ...checkShovelAddresses(desired, broker), ...checkVersionSupport(desired, broker, options)];
   for (const r of desired.resources.values()) {
     if (r.kind !== 'operator_policy') continue;
     for (const key of Object.keys(r.definition)) {

@@ -186,6 +186,40 @@ export function checkVersionSupport(desired: Desired, facts: VersionFacts, optio
   return out;
 }
 
+/** AMQP 1.0 addresses of the v2 form (RabbitMQ 4.0+): `/queues/Q`, `/exchanges/X[/KEY]`; any other is v1. */
+const V2_ADDRESS = /^\/(?:queues|exchanges)\//;
+
+/**
+ * Shovels that speak AMQP 1.0 with a v1 address (`/queue/q`, `/exchange/x`,
+ * `/amq/queue/q`, a bare name) while this broker denies `amqp_address_v1`
+ * (4.3 by default): the broker takes the shovel, then refuses its link at
+ * attach time and the shovel terminates (measured on 4.3.6). A warning only:
+ * the shovel's URI may point at another broker, whose state Warren cannot see.
+ */
+export function checkShovelAddresses(desired: Desired, facts: VersionFacts): Diagnostic[] {
+  const state = featureState(facts, 'amqp_address_v1');
+  if (state === undefined || state === 'permitted') return [];
+  const out: Diagnostic[] = [];
+  for (const r of desired.resources.values()) {
+    if (r.kind !== 'parameter' || r.component !== 'shovel' || r.value === null || typeof r.value !== 'object' || Array.isArray(r.value)) continue;
+    const value = r.value as Readonly<Record<string, unknown>>;
+    for (const side of ['src', 'dest'] as const) {
+      const address = value[`${side}-address`];
+      if (value[`${side}-protocol`] !== 'amqp10' || typeof address !== 'string' || V2_ADDRESS.test(address)) continue;
+      out.push(
+        diagnostic(
+          'DEPRECATED_FEATURE_USED',
+          `${describe(r)} uses the AMQP 1.0 address ${q(address)} of the old form (deprecated feature \`amqp_address_v1\`), which RabbitMQ ${facts.version} ${state === 'denied' ? 'refuses' : 'no longer has'}: a RabbitMQ 4.3 at the ${side} URI refuses the link and the shovel terminates; use /queues/NAME or /exchanges/NAME/KEY`,
+          // The shovel itself: its fields sit under `value` in definitions.json only.
+          fieldAt(r, []),
+          'warning',
+        ),
+      );
+    }
+  }
+  return out;
+}
+
 /** The feature flag a resource needs, for the kinds where one gates it. */
 function featureFlagOf(r: Resource): string | undefined {
   if (r.kind === 'queue') return r.type === 'quorum' ? 'quorum_queue' : r.type === 'stream' ? 'stream_queue' : undefined;

@@ -104,6 +104,17 @@ describe('deprecated features in plan', () => {
   });
 });
 
+describe('a shovel with an old-form AMQP 1.0 address', () => {
+  it('plan warns where the broker denies amqp_address_v1 (4.3 by default), and only there', async () => {
+    const v = await vhost('versions-shovel');
+    const file = spec(v, 'shovels:', "  old: { src-protocol: amqp10, src-uri: 'amqp://', src-address: /queue/a, dest-protocol: amqp10, dest-uri: 'amqp://', dest-address: /queues/b }");
+    const plan = await warren('plan', file);
+    expect(plan.code, plan.stderr).toBe(0);
+    const out = plan.stdout + plan.stderr;
+    expect(out.includes('`amqp_address_v1`')).toBe(on43());
+  });
+});
+
 describe('what each version refuses, found by plan', () => {
   it('x-queue-version 1: refused on 4.3 (as the broker does), applied on 4.0 and 3.10', async () => {
     const v = await vhost('versions-cqv1');

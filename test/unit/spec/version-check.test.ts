@@ -4,7 +4,7 @@ import { POLICY_KEYS, policyKeyIn } from '../../../src/model/policy-keys.js';
 import type { Desired } from '../../../src/model/types.js';
 import { NEWEST_KNOWN_VERSION } from '../../../src/model/versions.js';
 import { checkAgainstBroker, parseSpecText } from '../../../src/spec/index.js';
-import { checkDeprecatedFeatures, checkVersionSupport, featureUses } from '../../../src/spec/version-check.js';
+import { checkDeprecatedFeatures, checkShovelAddresses, checkVersionSupport, featureUses } from '../../../src/spec/version-check.js';
 import { where, yaml } from './helpers.js';
 
 function load(text: string): Desired {
@@ -194,5 +194,28 @@ describe('the policy key table', () => {
     );
     expect(diagnostics.map((d) => [d.code, d.severity, d.path])).toEqual([['POLICY_KEY_UNKNOWN', 'error', '/vhosts/v/policies/p/definition/single-active-consumer']]);
     expect(diagnostics[0]?.message).toContain('x-single-active-consumer');
+  });
+});
+
+describe('checkShovelAddresses', () => {
+  const shovels = load(
+    yaml(
+      'version: 1',
+      'vhosts:',
+      '  v:',
+      '    shovels:',
+      "      old: { src-protocol: amqp10, src-uri: 'amqp://', src-address: /queue/a, dest-protocol: amqp10, dest-uri: 'amqp://', dest-address: /exchanges/x/k }",
+      "      new: { src-protocol: amqp10, src-uri: 'amqp://', src-address: /queues/a, dest-protocol: amqp10, dest-uri: 'amqp://', dest-address: /exchanges/x }",
+      "      amqp091: { src-uri: 'amqp://', src-queue: a, dest-uri: 'amqp://', dest-queue: b }",
+    ),
+  );
+
+  it('warns of a v1 AMQP 1.0 address where this broker denies amqp_address_v1 (4.3), and nowhere else', () => {
+    const found = checkShovelAddresses(shovels, { version: '4.3.6', deprecatedFeatures: { amqp_address_v1: 'denied' } });
+    expect(found.map(where)).toEqual([{ code: 'DEPRECATED_FEATURE_USED', severity: 'warning', file: 't.yaml', line: 5, column: 7, path: '/vhosts/v/shovels/old' }]);
+    expect(found[0]?.message).toContain('use /queues/NAME or /exchanges/NAME/KEY');
+    expect(checkShovelAddresses(shovels, { version: '4.3.6', deprecatedFeatures: { amqp_address_v1: 'permitted' } })).toEqual([]);
+    expect(checkShovelAddresses(shovels, { version: '4.0.5' })).toEqual([]);
+    expect(checkShovelAddresses(shovels, { version: '3.10.8' })).toEqual([]);
   });
 });
