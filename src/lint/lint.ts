@@ -5,6 +5,7 @@
  */
 import { diagnostic, type Diagnostic } from '../model/diagnostics.js';
 import { LINT_LEVELS, type LintLevel } from '../model/spec-extras.js';
+import { parseVersion } from '../model/versions.js';
 import type { Desired, SourceLocation } from '../model/types.js';
 import { closest } from '../spec/suggest.js';
 import { checkDeprecatedFeatures, checkVersionSupport } from '../spec/version-check.js';
@@ -94,6 +95,9 @@ export function lintSpec(desired: Desired, options: LintOptions = {}): { report:
   findings.sort(
     (a, b) => cmp(a.file ?? '', b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || cmp(a.code, b.code) || cmp(a.message, b.message),
   );
+  if (options.brokerVersion !== undefined && parseVersion(options.brokerVersion).length === 0) {
+    diagnostics.push(diagnostic('INVALID_BROKER_VERSION', `broker version ${JSON.stringify(options.brokerVersion)} is not a version; give it as e.g. 4.3 or 3.10.8`));
+  }
   const facts = options.brokerVersion === undefined ? undefined : { version: options.brokerVersion };
   const ran = new Set(rules.filter((r) => r.level !== 'off' && r.skipped === undefined).map((r) => r.code));
   const reported = [

@@ -32,9 +32,9 @@ export const BUILTIN_EXCHANGE_TYPES_SINCE: Readonly<Record<string, VersionFeatur
 
 export type VersionFeature = keyof typeof VERSION_FEATURES;
 
-/** `3.10.8` → [3, 10, 8]; anything after the numbers (`-rc.1`, `+build`) is ignored. */
+/** `3.10.8` (or `v3.10.8`) → [3, 10, 8]; anything after the numbers (`-rc.1`, `+build`) is ignored. */
 export function parseVersion(version: string): readonly number[] {
-  const m = /^(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(version.trim());
+  const m = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(version.trim());
   if (!m) return [];
   return [Number(m[1]), Number(m[2] ?? 0), Number(m[3] ?? 0)];
 }

@@ -74,7 +74,7 @@ describe('warren lint --broker-version checks what that version takes by default
 
   it('x-queue-master-locator: denied by default on 4.3, deprecated on 4.0, fine on 3.10', async () => {
     const file = write('qml.yaml', ...head, '      q: { arguments: { x-queue-master-locator: client-local }, bind: [{ exchange: jobs, routing_key: q }] }');
-    const on43 = await cli('lint', file, '--broker-version', '4.3');
+    const on43 = await cli('lint', file, '--broker-version', 'v4.3');
     expect(on43.code).toBe(1);
     expect(on43.out).toContain('qml.yaml:6:7: error DEPRECATED_FEATURE_DENIED: queue "q" in vhost "/" uses the deprecated feature `queue_master_locator`');
     expect(on43.out).toContain('deprecated_features.permit.queue_master_locator = true');
@@ -97,6 +97,12 @@ describe('warren lint --broker-version checks what that version takes by default
     const without = JSON.parse((await cli('lint', file, '--format', 'json')).out) as { findings: unknown[]; diagnostics: { code: string }[] };
     expect(without.findings).toEqual([]);
     expect(without.diagnostics.map((d) => d.code)).toEqual(['TRANSIENT_QUEUE_DEPRECATED']);
+  });
+
+  it('refuses a broker version that is not one', async () => {
+    const r = await cli('lint', write('any.yaml', ...head, '      q: { bind: [{ exchange: jobs, routing_key: q }] }'), '--broker-version', 'latest');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('error INVALID_BROKER_VERSION: broker version "latest" is not a version');
   });
 
   it('x-queue-version 1 and x-local-random by version', async () => {
