@@ -11,7 +11,7 @@ import type { Diagnostic } from '../model/diagnostics.js';
 import { diagnostic } from '../model/diagnostics.js';
 import { defaultDeprecatedFeatures, permitKey, type DeprecatedFeatureState } from '../model/deprecated-features.js';
 import { APPLY_TO_SINCE, POLICY_KEYS, policyKeyIn } from '../model/policy-keys.js';
-import type { Desired, Resource, SourceLocation } from '../model/types.js';
+import { assertNever, type Desired, type Resource, type SourceLocation } from '../model/types.js';
 import { atLeast, BUILTIN_EXCHANGE_TYPES_SINCE, supports, VERSION_FEATURES } from '../model/versions.js';
 import { q } from './describe.js';
 
@@ -110,6 +110,8 @@ export function checkDeprecatedFeatures(desired: Desired, facts: VersionFacts, o
           refusal('DEPRECATED_FEATURE_REMOVED', `${lead}, which ${on} no longer has: no setting (not even \`${key}\`) brings it back; remove it from the spec${REPLACEMENT[use.feature] ?? ''}`, use.resource, at, options),
         );
         break;
+      default:
+        assertNever(state, 'deprecated feature state');
     }
   }
   return out;
