@@ -4,6 +4,8 @@
  *   const { desired } = await loadSpec(['topology.yaml']);
  *   const client = new ManagementClient(url);
  *   const observed = await readLive(client, desired.vhosts);
+ *   const broker = { ...observed.broker, ...(await readBrokerFeatures(client)) };
+ *   const refused = checkAgainstBroker(desired, broker); // stop on errors
  *   const plan = buildPlan(diff(desired, observed, { prune: false }), { ... });
  *   const result = await applyPlan(plan, { management, amqp }, { allowDataLoss: false });
  */
@@ -17,6 +19,7 @@ export type { LoadResult, LoadOptions, SpecText } from './spec/index.js';
 export { ManagementClient } from './live/http.js';
 export { readTlsFiles, type TlsOptions, type TlsFiles, type TlsFileRef } from './live/tls.js';
 export { readLive, type LiveSource } from './live/read.js';
+export { readBrokerFeatures, type BrokerFeatures } from './live/broker-features.js';
 export { diff } from './diff/diff.js';
 export { buildPlan, type PlanContext } from './plan/plan.js';
 export { findHazards, unallowedHazards, ALLOW_DATA_LOSS } from './plan/hazards.js';

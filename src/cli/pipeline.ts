@@ -2,26 +2,34 @@ import { diff } from '../diff/diff.js';
 import { ManagementClient } from '../live/http.js';
 import { readLive } from '../live/read.js';
 import { WarrenError, hasErrors, type Diagnostic } from '../model/diagnostics.js';
+import { resourceKey } from '../model/keys.js';
 import type { PlanDocument } from '../model/plan.js';
 import type { Desired, Observed, ResourceMap } from '../model/types.js';
 import { buildPlan } from '../plan/plan.js';
 import { readRunningApplications } from '../live/plugins.js';
+import { readBrokerFeatures } from '../live/broker-features.js';
 import { checkAgainstBroker, loadSpec, neededPlugins } from '../spec/index.js';
 import { VERSION } from '../version.js';
 import type { Endpoints, Io } from './context.js';
 import { printDiagnostics } from './context.js';
 import type { SpecOptions } from './options.js';
 
-/**
- * Load and validate the spec files (with overlays and variables); print diagnostics; throw when any is an error.
- * Warnings of the `unprinted` codes are left out (`warren lint` reports those of its rules itself).
- */
-export async function loadOrFail(files: readonly string[], io: Io, opts: SpecOptions = {}, unprinted: ReadonlySet<string> = new Set()): Promise<Desired> {
+/** Load and validate the spec files (with overlays and variables); print diagnostics; throw when any is an error. */
+export async function loadOrFail(files: readonly string[], io: Io, opts: SpecOptions = {}): Promise<Desired> {
+  const { desired, warnings } = await loadWithWarnings(files, io, opts);
+  printDiagnostics(io, warnings);
+  return desired;
+}
+
+/** `loadOrFail` for a command that reports the warnings itself (errors are thrown). */
+export async function loadWithWarnings(files: readonly string[], io: Io, opts: SpecOptions = {}): Promise<{ desired: Desired; warnings: Diagnostic[] }> {
   const variables = { ...io.env, ...parseVars(opts.var ?? []) };
   const { desired, diagnostics } = await loadSpec(files, { cwd: io.cwd, variables, ...(opts.file ? { overlays: opts.file } : {}) });
-  printDiagnostics(io, diagnostics.filter((d) => d.severity === 'warning' && !unprinted.has(d.code)));
-  if (!desired || hasErrors(diagnostics)) throw new WarrenError(diagnostics.filter((d) => d.severity === 'error'));
-  return desired;
+  if (!desired || hasErrors(diagnostics)) {
+    printDiagnostics(io, diagnostics.filter((d) => d.severity === 'warning'));
+    throw new WarrenError(diagnostics.filter((d) => d.severity === 'error'));
+  }
+  return { desired, warnings: diagnostics.filter((d) => d.severity === 'warning') };
 }
 
 export interface Planned {
@@ -34,15 +42,19 @@ export interface Planned {
 export async function computePlan(desired: Desired, endpoints: Endpoints, prune: boolean): Promise<Planned> {
   const client = new ManagementClient(endpoints.management, { tls: endpoints.tls });
   try {
-    // Plugins are read (one more call) only for a spec that needs one.
-    const [observed, plugins] = await Promise.all([
+    // Plugins are read (one more call) only for a spec that needs one; the broker's
+    // deprecated features and feature flags (two small calls) decide what it refuses.
+    const [observed, plugins, features] = await Promise.all([
       readLive(client, desired.vhosts),
       neededPlugins(desired).size > 0 ? readRunningApplications(client) : undefined,
+      readBrokerFeatures(client),
     ]);
-    const broker = plugins === undefined ? observed.broker : { ...observed.broker, plugins };
-    const brokerErrors: Diagnostic[] = checkAgainstBroker(desired, broker);
-    if (hasErrors(brokerErrors)) throw new WarrenError(brokerErrors.filter((d) => d.severity === 'error'));
+    const broker = { ...observed.broker, ...features, ...(plugins === undefined ? {} : { plugins }) };
     const result = diff(desired, observed, { prune, protectedUsers: endpointUsers(endpoints) });
+    // What the plan sends: a resource already live as declared is not declared again.
+    const written = new Set(result.changes.filter((c) => c.action !== 'delete').map((c) => c.key));
+    const brokerErrors: Diagnostic[] = checkAgainstBroker(desired, broker, { written: (r) => written.has(resourceKey(r)) });
+    if (hasErrors(brokerErrors)) throw new WarrenError(brokerErrors.filter((d) => d.severity === 'error'));
     // A change the broker cannot make (a vhost default queue type on 3.10/3.11 with queues in it) stops the plan.
     if (hasErrors(result.warnings)) throw new WarrenError(result.warnings.filter((d) => d.severity === 'error'));
     const plan = buildPlan(

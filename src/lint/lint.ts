@@ -5,8 +5,10 @@
  */
 import { diagnostic, type Diagnostic } from '../model/diagnostics.js';
 import { LINT_LEVELS, type LintLevel } from '../model/spec-extras.js';
+import { parseVersion } from '../model/versions.js';
 import type { Desired, SourceLocation } from '../model/types.js';
 import { closest } from '../spec/suggest.js';
+import { checkDeprecatedFeatures, checkVersionSupport } from '../spec/version-check.js';
 import { LINT_RULES, checkFor } from './rules.js';
 import type { LintFinding, LintRuleInfo, LintSeverity } from './types.js';
 
@@ -22,16 +24,36 @@ export interface LintConfig {
 }
 
 export interface LintOptions {
-  /** Rules for 4.x (and any rule with `minBrokerVersion`) run only when this is known and recent enough. */
+  /**
+   * The target broker version. Rules for 4.x (and any rule with
+   * `minBrokerVersion`) run only when it is known and recent enough; with it,
+   * the spec is also checked against what that version takes by default
+   * (spec/version-check: deprecated features, policy keys, arguments, exchange types).
+   */
   readonly brokerVersion?: string;
   readonly config?: LintConfig;
+  /** Problems found before linting (warnings of loading the spec): reported and counted with the findings. */
+  readonly diagnostics?: readonly Diagnostic[];
 }
+
+/** Warnings of loading the spec that a rule reports too: shown once, as the rule's finding, when the rule runs. */
+const SPEC_WARNINGS_WITH_RULES: Readonly<Record<string, string>> = {
+  ALTERNATE_EXCHANGE_UNDECLARED: 'UNDECLARED_ALTERNATE_EXCHANGE',
+  TRANSIENT_QUEUE_DEPRECATED: 'TRANSIENT_QUEUE_ON_4X',
+  PLAIN_TEXT_PASSWORD: 'PLAIN_TEXT_PASSWORD',
+};
+
+/** Deprecated features that lint rules of their own report (and that their level, `off` included, governs). */
+const FEATURES_WITH_RULES: ReadonlySet<string> = new Set(['classic_queue_mirroring', 'transient_nonexcl_queues']);
 
 export interface LintReport {
   readonly format_version: typeof LINT_REPORT_FORMAT_VERSION;
   readonly broker_version: string | null;
   /** Sorted by file, line, column, code. */
   readonly findings: readonly LintFinding[];
+  /** Problems outside the rules: the spec's warnings, and what `broker_version` refuses or deprecates. */
+  readonly diagnostics: readonly Diagnostic[];
+  /** Findings and diagnostics together: what the report shows. */
   readonly summary: { readonly error: number; readonly warning: number; readonly note: number };
   /** Every rule with the level it ran at (`off`: it did not run), and why it was skipped. */
   readonly rules: readonly { readonly code: string; readonly level: LintLevel; readonly skipped?: string }[];
@@ -74,12 +96,25 @@ export function lintSpec(desired: Desired, options: LintOptions = {}): { report:
   findings.sort(
     (a, b) => cmp(a.file ?? '', b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || cmp(a.code, b.code) || cmp(a.message, b.message),
   );
-  const count = (s: LintSeverity): number => findings.filter((f) => f.severity === s).length;
+  if (options.brokerVersion !== undefined && parseVersion(options.brokerVersion).length === 0) {
+    diagnostics.push(diagnostic('INVALID_BROKER_VERSION', `broker version ${JSON.stringify(options.brokerVersion)} is not a version; give it as e.g. 4.3 or 3.10.8`));
+  }
+  const facts = options.brokerVersion === undefined ? undefined : { version: options.brokerVersion };
+  const ran = new Set(rules.filter((r) => r.level !== 'off' && r.skipped === undefined).map((r) => r.code));
+  const reported = [
+    ...(options.diagnostics ?? []).filter((d) => {
+      const rule = SPEC_WARNINGS_WITH_RULES[d.code];
+      return rule === undefined || !ran.has(rule);
+    }),
+    ...(facts === undefined ? [] : [...checkDeprecatedFeatures(desired, facts, { skip: FEATURES_WITH_RULES }), ...checkVersionSupport(desired, facts, { exchangeTypes: true })]),
+  ];
+  const count = (s: LintSeverity): number => findings.filter((f) => f.severity === s).length + reported.filter((d) => d.severity === s).length;
   return {
     report: {
       format_version: LINT_REPORT_FORMAT_VERSION,
       broker_version: options.brokerVersion ?? null,
       findings,
+      diagnostics: reported,
       summary: { error: count('error'), warning: count('warning'), note: count('note') },
       rules,
     },

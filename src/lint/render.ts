@@ -15,9 +15,12 @@ export function renderLintText(report: LintReport, style: Partial<LintTextStyle>
   const paint = fillStyle(SLOTS, style);
   const dim = paint.dim;
   const lines: string[] = [];
+  const where = (f: { readonly file?: string; readonly line?: number; readonly column?: number }): string =>
+    f.file ? `${f.file}${f.line ? `:${f.line}:${f.column ?? 1}` : ''}: ` : '';
+  // Problems outside the rules first: the spec's own, then the target version's.
+  for (const d of report.diagnostics) lines.push(`${where(d)}${paint[d.severity](d.severity)} ${d.code}: ${d.message}`);
   for (const f of report.findings) {
-    const where = f.file ? `${f.file}${f.line ? `:${f.line}:${f.column ?? 1}` : ''}: ` : '';
-    lines.push(`${where}${paint[f.severity](f.severity)} ${f.code}: ${f.message}`);
+    lines.push(`${where(f)}${paint[f.severity](f.severity)} ${f.code}: ${f.message}`);
     lines.push(dim(`  hint: ${f.hint}`));
   }
   if (lines.length > 0) lines.push('');

@@ -89,7 +89,8 @@ export const LINT_RULES: readonly LintRuleInfo[] = [
     code: 'TRANSIENT_QUEUE_ON_4X',
     defaultLevel: 'warning',
     title: 'a transient, non-exclusive queue on RabbitMQ 4',
-    description: 'Non-durable classic queues that are not exclusive are deprecated from RabbitMQ 4.0 and refused by default from 4.3 (the `transient_nonexcl_queues` deprecated feature).',
+    description:
+      'Non-durable classic queues that are not exclusive use the deprecated feature `transient_nonexcl_queues`: RabbitMQ 4.x (4.3 included) permits them by default, refuses them where `deprecated_features.permit.transient_nonexcl_queues = false`, and a later version will drop them.',
     hint: 'make the queue durable (remove `durable: false`)',
     minBrokerVersion: '4.0',
   },

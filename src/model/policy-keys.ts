@@ -4,22 +4,33 @@
  * keys each queue type does not support (a policy with such a key does not
  * apply to a queue of that type at all: `unsupported_policies` in each queue
  * type's `capabilities/0`).
+ *
+ * A key without `since` is known to 3.10, the oldest version Warren supports.
+ * Measured by setting each key over HTTP on 3.10.8 and 4.3.6 (a key a
+ * version does not know answers 400 "are not recognised policy settings").
  */
 import type { QueueType } from './types.js';
-import type { VersionFeature } from './versions.js';
+import { atLeast, type VersionFeature } from './versions.js';
 
 export interface PolicyKeyRule {
   /** Applies to queues, exchanges or both */
   readonly target: 'queues' | 'exchanges' | 'all';
   /** Allowed in operator policies */
   readonly operator?: boolean;
-  /** Removed from this broker feature on */
-  readonly removedWith?: VersionFeature;
+  /** First version that knows the key (absent: 3.10 or older) */
+  readonly since?: string;
+  /** First version that no longer knows it */
+  readonly removedIn?: string;
+  /**
+   * The deprecated feature the key uses (model/deprecated-features): whether
+   * the broker takes it follows that feature's state, read live where possible.
+   */
+  readonly feature?: string;
   /** The plugin that registers the key, when not the core broker */
   readonly plugin?: string;
 }
 
-const HA = { target: 'queues', removedWith: 'classic_mirroring_removed' } as const;
+const HA = { target: 'queues', feature: 'classic_queue_mirroring' } as const;
 
 export const POLICY_KEYS: Readonly<Record<string, PolicyKeyRule>> = {
   'alternate-exchange': { target: 'exchanges' },
@@ -36,13 +47,17 @@ export const POLICY_KEYS: Readonly<Record<string, PolicyKeyRule>> = {
   overflow: { target: 'queues' },
   'queue-mode': { target: 'queues' },
   'queue-version': { target: 'queues' },
-  'queue-master-locator': { target: 'queues' },
+  'queue-master-locator': { target: 'queues', feature: 'queue_master_locator' },
   'queue-leader-locator': { target: 'queues' },
   'max-age': { target: 'queues' },
   'stream-max-segment-size-bytes': { target: 'queues' },
   'initial-cluster-size': { target: 'queues' },
-  'single-active-consumer': { target: 'queues' },
-  'consumer-timeout': { target: 'queues' },
+  'consumer-timeout': { target: 'queues', since: '3.12.0' },
+  'stream-filter-size-bytes': { target: 'queues', since: '3.13.0' },
+  'target-group-size': { target: 'queues', since: '3.13.0' },
+  'delayed-retry-type': { target: 'queues', since: '4.3.0' },
+  'delayed-retry-min': { target: 'queues', since: '4.3.0' },
+  'delayed-retry-max': { target: 'queues', since: '4.3.0' },
   'ha-mode': HA,
   'ha-params': HA,
   'ha-sync-mode': HA,
@@ -52,6 +67,20 @@ export const POLICY_KEYS: Readonly<Record<string, PolicyKeyRule>> = {
   'federation-upstream': { target: 'all', plugin: 'rabbitmq_federation' },
   'federation-upstream-set': { target: 'all', plugin: 'rabbitmq_federation' },
 };
+
+/**
+ * Settings that look like policy keys but that no version takes in a policy
+ * (400 on 3.10.8 and 4.3.6), with what to use instead.
+ */
+export const NOT_POLICY_KEYS: Readonly<Record<string, string>> = {
+  'single-active-consumer': 'the queue argument `x-single-active-consumer`',
+  'max-priority': 'the queue argument `x-max-priority` (classic queues)',
+};
+
+/** True when a broker of `version` takes the key (it knows the key and has not dropped it). */
+export function policyKeyIn(rule: PolicyKeyRule, version: string): boolean {
+  return (rule.since === undefined || atLeast(version, rule.since)) && (rule.removedIn === undefined || !atLeast(version, rule.removedIn));
+}
 
 /**
  * Runtime-parameter components that a plugin registers: without it, the

@@ -7,6 +7,7 @@
  */
 
 import type { LintSettings, TopologyTestCase } from './spec-extras.js';
+import type { DeprecatedFeatureState } from './deprecated-features.js';
 import type { EnvRef, Sensitive } from '../util/sensitive.js';
 
 /** A value inside an AMQP argument table, as JSON carries it. */
@@ -300,6 +301,14 @@ export interface BrokerInfo {
    * only when the spec needs a plugin (live/plugins.ts), else absent.
    */
   readonly plugins?: readonly string[];
+  /**
+   * Deprecated features and their states, from `GET /api/deprecated-features`
+   * (3.13+; live/broker-features.ts); absent where the broker has no such
+   * endpoint or it was not read: then the version's defaults apply.
+   */
+  readonly deprecatedFeatures?: Readonly<Record<string, DeprecatedFeatureState>>;
+  /** Feature flag → state (`enabled`, `disabled`, ...), from `GET /api/feature-flags`, when read. */
+  readonly featureFlags?: Readonly<Record<string, string>>;
 }
 
 /** A live resource that is not user topology (server-named, exclusive, predeclared, plugin-owned), and why. */

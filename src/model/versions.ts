@@ -11,19 +11,30 @@ export const VERSION_FEATURES = {
   vhost_default_queue_type_key: '3.11.12',
   /** Policy `apply-to` accepts `classic_queues`, `quorum_queues` and `streams`. */
   policy_apply_to_queue_types: '3.12.0',
-  /** Classic queue mirroring is gone: `ha-*` policy keys are rejected. */
+  /** Classic queue mirroring is gone: `ha-*` policy keys are rejected (model/deprecated-features: `classic_queue_mirroring`). */
   classic_mirroring_removed: '4.0.0',
-  /** Transient (non-durable, non-exclusive) queues are deprecated. */
-  transient_queues_deprecated: '3.13.0',
-  /** ... and refused unless explicitly permitted. */
-  transient_queues_denied: '4.3.0',
+  /**
+   * `x-queue-version: 1` is refused (400 "unsupported queue version '1'"): measured on 4.3.6;
+   * 4.0.5 still accepts it (201). 4.1 and 4.2 were not measured.
+   */
+  classic_queue_v1_refused: '4.3.0',
+  /** The `x-local-random` exchange type is built in. */
+  local_random_exchange: '4.0.0',
 } as const;
+
+/** The newest version Warren's tables describe: the target offline when none is given. */
+export const NEWEST_KNOWN_VERSION = '4.3.6';
+
+/** Exchange types built into the broker from a version on (not plugins). */
+export const BUILTIN_EXCHANGE_TYPES_SINCE: Readonly<Record<string, VersionFeature>> = {
+  'x-local-random': 'local_random_exchange',
+};
 
 export type VersionFeature = keyof typeof VERSION_FEATURES;
 
-/** `3.10.8` → [3, 10, 8]; anything after the numbers (`-rc.1`, `+build`) is ignored. */
+/** `3.10.8` (or `v3.10.8`) → [3, 10, 8]; anything after the numbers (`-rc.1`, `+build`) is ignored. */
 export function parseVersion(version: string): readonly number[] {
-  const m = /^(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(version.trim());
+  const m = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(version.trim());
   if (!m) return [];
   return [Number(m[1]), Number(m[2] ?? 0), Number(m[3] ?? 0)];
 }

@@ -48,7 +48,7 @@ export const QUEUE_ARGUMENTS: Readonly<Record<string, QueueArgument>> = {
   'x-queue-master-locator': {
     rule: { type: 'enum', values: ['min-masters', 'client-local', 'random'] },
     queueTypes: ['classic'],
-    deprecated: 'is deprecated and refused by default from RabbitMQ 4.3; leave it out of new queues (removing it from an existing queue means replacing the queue), or use `x-queue-leader-locator` on 4.0+',
+    deprecated: 'uses the deprecated feature `queue_master_locator`, refused by default from RabbitMQ 4.3 (unless `deprecated_features.permit.queue_master_locator = true`); leave it out of new queues (removing it from an existing queue means replacing the queue), or use `x-queue-leader-locator` on 4.0+',
   },
   'x-delivery-limit': { rule: { type: 'integer', min: 0 }, queueTypes: ['quorum'] },
   'x-quorum-initial-group-size': { rule: { type: 'integer', min: 1 }, queueTypes: ['quorum'] },

@@ -4,24 +4,31 @@ import type { Diagnostic } from '../model/diagnostics.js';
 import { diagnostic } from '../model/diagnostics.js';
 import { PLUGIN_EXCHANGE_TYPES } from './names.js';
 import { q } from './describe.js';
-import { APPLY_TO_SINCE, PARAMETER_COMPONENT_PLUGINS, POLICY_KEYS } from '../model/policy-keys.js';
-import { supports, VERSION_FEATURES } from '../model/versions.js';
+import { PARAMETER_COMPONENT_PLUGINS, POLICY_KEYS } from '../model/policy-keys.js';
+import { BUILTIN_EXCHANGE_TYPES_SINCE, VERSION_FEATURES } from '../model/versions.js';
+import { checkDeprecatedFeatures, checkShovelAddresses, checkVersionSupport, type VersionCheckOptions } from './version-check.js';
 
 /**
- * Exchange types the broker does not offer, each reported once per exchange
- * with the plugin to enable. Run before apply: declaring an unknown exchange
- * type closes the whole AMQP connection.
+ * What the broker would refuse at apply time, found before anything is
+ * applied: exchange types it does not offer (each reported once per exchange
+ * with the plugin to enable; declaring an unknown exchange type closes the
+ * whole AMQP connection), plugins it does not run, and what its version and
+ * deprecated features refuse (checkPoliciesAgainstBroker). `written`: see
+ * VersionCheckOptions.
  */
-export function checkAgainstBroker(desired: Desired, broker: BrokerInfo): Diagnostic[] {
+export function checkAgainstBroker(desired: Desired, broker: BrokerInfo, options: Pick<VersionCheckOptions, 'written'> = {}): Diagnostic[] {
   const available = new Set(broker.exchangeTypes);
-  const out: Diagnostic[] = [...checkPoliciesAgainstBroker(desired, broker), ...checkPlugins(desired, broker)];
+  const out: Diagnostic[] = [...checkPoliciesAgainstBroker(desired, broker, options), ...checkPlugins(desired, broker)];
   for (const r of desired.resources.values()) {
     if (r.kind !== 'exchange' || available.has(r.type)) continue;
     const plugin = PLUGIN_EXCHANGE_TYPES[r.type];
+    const builtinSince = BUILTIN_EXCHANGE_TYPES_SINCE[r.type];
     const fix =
-      plugin !== undefined
-        ? `enable the ${plugin} plugin (rabbitmq-plugins enable ${plugin})`
-        : 'enable the plugin that provides it, or use another type';
+      builtinSince !== undefined
+        ? `it is built in from RabbitMQ ${VERSION_FEATURES[builtinSince]}; upgrade, or use another type`
+        : plugin !== undefined
+          ? `enable the ${plugin} plugin (rabbitmq-plugins enable ${plugin})`
+          : 'enable the plugin that provides it, or use another type';
     out.push(
       diagnostic(
         'EXCHANGE_TYPE_NOT_AVAILABLE',
@@ -34,47 +41,21 @@ export function checkAgainstBroker(desired: Desired, broker: BrokerInfo): Diagno
 }
 
 /**
- * Policy keys and values against the broker's version (model/policy-keys,
- * model/versions): keys removed in this version (classic mirroring's `ha-*`
- * on 4.x), keys operator policies may not set, `apply-to` values the version
- * does not know, and keys no version knows (a warning: plugins add keys).
- * Also non-durable classic queues where the version refuses them.
+ * What the broker's version and facts refuse (spec/version-check): deprecated
+ * features it denies or removed (errors) or still permits (warnings), policy
+ * keys and `apply-to` values it does not know, `x-queue-version: 1` on 4.3,
+ * resources whose feature flag is off; and keys operator policies may not set.
  */
-export function checkPoliciesAgainstBroker(desired: Desired, broker: BrokerInfo): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  const on = `RabbitMQ ${broker.version}`;
+export function checkPoliciesAgainstBroker(desired: Desired, broker: BrokerInfo, options: Pick<VersionCheckOptions, 'written'> = {}): Diagnostic[] {
+  const out: Diagnostic[] = [...checkDeprecatedFeatures(desired, broker, options), ...checkShovelAddresses(desired, broker), ...checkVersionSupport(desired, broker, options)];
   for (const r of desired.resources.values()) {
-    if (r.kind === 'queue' && !r.durable && r.type === 'classic' && supports(broker.version, 'transient_queues_denied')) {
-      out.push(
-        diagnostic(
-          'TRANSIENT_QUEUE_REFUSED',
-          `queue ${q(r.name)} in vhost ${q(r.vhost)} is not durable: ${on} refuses transient non-exclusive queues unless deprecated_features.permit.transient_nonexcl_queues is set; make it durable`,
-          r.source,
-        ),
-      );
-    }
-    if (r.kind !== 'policy' && r.kind !== 'operator_policy') continue;
-    const what = `${r.kind === 'policy' ? 'policy' : 'operator policy'} ${q(r.name)} in vhost ${q(r.vhost)}`;
-    const since = APPLY_TO_SINCE[r.apply_to];
-    if (since !== undefined && !supports(broker.version, since)) {
-      out.push(diagnostic('POLICY_APPLY_TO_UNSUPPORTED', `${what} has apply-to ${q(r.apply_to)}, which ${on} does not know (it needs ${VERSION_FEATURES[since]}); use queues`, r.source));
-    }
+    if (r.kind !== 'operator_policy') continue;
     for (const key of Object.keys(r.definition)) {
       const rule = POLICY_KEYS[key];
       // Unknown keys are reported when the spec is loaded (spec/validate-kinds: POLICY_KEY_UNKNOWN).
-      if (rule === undefined) continue;
-      if (rule.removedWith !== undefined && supports(broker.version, rule.removedWith)) {
-        out.push(
-          diagnostic(
-            'POLICY_KEY_REMOVED',
-            `${what} sets ${q(key)}, which ${on} no longer has (classic queue mirroring was removed in ${VERSION_FEATURES[rule.removedWith]}); remove the ha-* keys and use quorum queues for replication`,
-            r.source,
-          ),
-        );
-      } else if (r.kind === 'operator_policy' && rule.operator !== true) {
-        const allowed = Object.entries(POLICY_KEYS).filter(([, v]) => v.operator === true).map(([k]) => k);
-        out.push(diagnostic('OPERATOR_POLICY_KEY_NOT_ALLOWED', `${what} sets ${q(key)}, which operator policies cannot set; allowed: ${allowed.join(', ')}`, r.source));
-      }
+      if (rule === undefined || rule.operator === true) continue;
+      const allowed = Object.entries(POLICY_KEYS).filter(([, v]) => v.operator === true).map(([k]) => k);
+      out.push(diagnostic('OPERATOR_POLICY_KEY_NOT_ALLOWED', `operator policy ${q(r.name)} in vhost ${q(r.vhost)} sets ${q(key)}, which operator policies cannot set; allowed: ${allowed.join(', ')}`, r.source));
     }
   }
   return out;

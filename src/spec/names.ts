@@ -1,5 +1,6 @@
 /** What RabbitMQ accepts as names (rabbitmq-semantics.md §8), and the exchanges every vhost has. */
 import { BUILTIN_EXCHANGE_TYPES } from '../model/types.js';
+import { BUILTIN_EXCHANGE_TYPES_SINCE } from '../model/versions.js';
 import type { SourceLocation } from '../model/types.js';
 import type { Diagnostic } from '../model/diagnostics.js';
 import { diagnostic } from '../model/diagnostics.js';
@@ -28,7 +29,7 @@ export const PLUGIN_EXCHANGE_TYPES: Readonly<Record<string, string>> = {
   'x-jms-topic': 'rabbitmq_jms_topic_exchange',
 };
 
-export const KNOWN_EXCHANGE_TYPES: readonly string[] = [...BUILTIN_EXCHANGE_TYPES, ...Object.keys(PLUGIN_EXCHANGE_TYPES)];
+export const KNOWN_EXCHANGE_TYPES: readonly string[] = [...BUILTIN_EXCHANGE_TYPES, ...Object.keys(BUILTIN_EXCHANGE_TYPES_SINCE), ...Object.keys(PLUGIN_EXCHANGE_TYPES)];
 
 export function utf8Bytes(s: string): number {
   return Buffer.byteLength(s, 'utf8');

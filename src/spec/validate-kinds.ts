@@ -6,7 +6,7 @@
  */
 import type { Diagnostic } from '../model/diagnostics.js';
 import { diagnostic } from '../model/diagnostics.js';
-import { POLICY_KEYS } from '../model/policy-keys.js';
+import { NOT_POLICY_KEYS, POLICY_KEYS } from '../model/policy-keys.js';
 import type { ArgValue, ParamValue, ParameterResource, PolicyResource, SourceLocation } from '../model/types.js';
 import { redactUrl } from '../util/redact.js';
 import { isSensitive } from '../util/sensitive.js';
@@ -70,6 +70,11 @@ export function checkPolicyDefinition(p: PolicyResource, origin: Origin): Diagno
   const what = `${p.kind === 'policy' ? 'policy' : 'operator policy'} ${q(p.name)} in vhost ${q(p.vhost)}`;
   for (const [key, value] of Object.entries(p.definition)) {
     const at = locateField(origin, 'definition', key);
+    const instead = NOT_POLICY_KEYS[key];
+    if (instead !== undefined) {
+      out.push(diagnostic('POLICY_KEY_UNKNOWN', `${what} sets \`${key}\`, which RabbitMQ does not take in a policy: the broker refuses the whole policy; use ${instead} instead`, at));
+      continue;
+    }
     if (POLICY_KEYS[key] === undefined) {
       const mean = closest(key, Object.keys(POLICY_KEYS));
       out.push(

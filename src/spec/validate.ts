@@ -92,7 +92,7 @@ function checkQueue({ resource: queue, origin, exclusive }: MergedQueue): Diagno
     out.push(
       diagnostic(
         'TRANSIENT_QUEUE_DEPRECATED',
-        `non-durable classic queues are deprecated from RabbitMQ 4 and refused by default from 4.3; make queue ${q(queue.name)} durable`,
+        `queue ${q(queue.name)} is transient (non-durable, not exclusive), the deprecated feature \`transient_nonexcl_queues\`: RabbitMQ 4.x permits it by default (4.3 included) but refuses it where \`deprecated_features.permit.transient_nonexcl_queues = false\`, and a later version will drop it; make the queue durable`,
         origin.field('durable'),
         'warning',
       ),

@@ -7,7 +7,7 @@ import { WarrenError, diagnostic, hasErrors } from '../../model/diagnostics.js';
 import { VERSION } from '../../version.js';
 import { EXIT, printDiagnostics, styleOf, type Io } from '../context.js';
 import { formatOption, specOptions, type CommonOptions, type SpecOptions } from '../options.js';
-import { loadOrFail } from '../pipeline.js';
+import { loadWithWarnings } from '../pipeline.js';
 
 interface LintOptions extends CommonOptions, SpecOptions {
   readonly config?: string;
@@ -21,7 +21,7 @@ export function registerLint(program: Command, io: Io, setExit: (code: number) =
     .description('check the spec for topology mistakes (unreachable queues, dropped messages, literal wildcards, ...), offline')
     .argument('[files...]', 'spec files or directories (YAML, JSON or a RabbitMQ definitions.json)', [])
     .option('--config <file>', 'lint configuration (YAML or JSON): `rules: { CODE: off | note | warning | error }`; overrides the spec\'s `lint:`')
-    .option('--broker-version <version>', 'the target RabbitMQ version; rules for RabbitMQ 4 run only when it is 4.0 or later')
+    .option('--broker-version <version>', 'the target RabbitMQ version: rules for RabbitMQ 4 run only when it is 4.0 or later, and the spec is checked against what that version takes by default')
     .option('--list-rules', 'list the rules with their codes and default levels, and exit')
     .option('--no-color', 'no colours (also off with NO_COLOR or when output is not a terminal)');
   specOptions(formatOption(cmd, ['text', 'json', 'sarif']))
@@ -32,7 +32,7 @@ export function registerLint(program: Command, io: Io, setExit: (code: number) =
         setExit(EXIT.ok);
         return;
       }
-      const desired = await loadOrFail(files, io, opts, new Set(LINT_RULES.map((r) => r.code)));
+      const { desired, warnings } = await loadWithWarnings(files, io, opts);
       let config: LintConfig | undefined;
       if (opts.config !== undefined) {
         let text: string;
@@ -48,9 +48,17 @@ export function registerLint(program: Command, io: Io, setExit: (code: number) =
         if (hasErrors(parsed.diagnostics)) throw new WarrenError(parsed.diagnostics);
         config = parsed.config;
       }
-      const { report, diagnostics } = lintSpec(desired, { ...(config ? { config } : {}), ...(opts.brokerVersion ? { brokerVersion: opts.brokerVersion } : {}) });
-      if (hasErrors(diagnostics)) throw new WarrenError(diagnostics);
-      printDiagnostics(io, diagnostics);
+      const { report, diagnostics } = lintSpec(desired, {
+        diagnostics: warnings,
+        ...(config ? { config } : {}),
+        ...(opts.brokerVersion ? { brokerVersion: opts.brokerVersion } : {}),
+      });
+      if (hasErrors(diagnostics)) {
+        printDiagnostics(io, warnings);
+        throw new WarrenError(diagnostics);
+      }
+      // The text report lists the spec's and the version's problems itself; JSON and SARIF readers see them on stderr too.
+      printDiagnostics(io, opts.format === 'json' || opts.format === 'sarif' ? [...report.diagnostics, ...diagnostics] : diagnostics);
       switch (opts.format) {
         case 'json':
           io.out(renderLintJson(report));

@@ -190,18 +190,19 @@ describe('broker versions', () => {
     );
     const d = spec.desired as Desired;
     const on4 = checkAgainstBroker(d, { version: '4.0.5', exchangeTypes: [] });
-    expect(on4.map((x) => x.code)).toEqual(['POLICY_KEY_REMOVED', 'OPERATOR_POLICY_KEY_NOT_ALLOWED']);
+    expect(on4.map((x) => x.code)).toEqual(['DEPRECATED_FEATURE_REMOVED', 'OPERATOR_POLICY_KEY_NOT_ALLOWED']);
     expect(on4[0]?.message).toContain('RabbitMQ 4.0.5');
+    expect(on4[0]?.message).toContain('`classic_queue_mirroring`');
     expect(checkAgainstBroker(d, { version: '3.10.8', exchangeTypes: [] }).map((x) => x.code)).toEqual(['OPERATOR_POLICY_KEY_NOT_ALLOWED']);
   });
 
-  it('refuses transient classic queues on 4.3 and queue-type apply-to before 3.12', () => {
+  it('warns of transient classic queues on 4.3 (permitted by default) and refuses queue-type apply-to before 3.12', () => {
     const spec = parseSpecText(
       JSON.stringify({ version: 1, vhosts: { v: { queues: { t: { durable: false } }, policies: { p: { pattern: '.*', 'apply-to': 'streams', definition: { 'max-age': '1D' } } } } } }),
       'spec.yaml',
     );
     const d = spec.desired as Desired;
-    expect(checkAgainstBroker(d, { version: '4.3.0', exchangeTypes: [] }).map((x) => x.code)).toEqual(['TRANSIENT_QUEUE_REFUSED']);
+    expect(checkAgainstBroker(d, { version: '4.3.0', exchangeTypes: [] }).map((x) => [x.code, x.severity])).toEqual([['DEPRECATED_FEATURE_USED', 'warning']]);
     expect(checkAgainstBroker(d, { version: '3.11.4', exchangeTypes: [] }).map((x) => x.code)).toEqual(['POLICY_APPLY_TO_UNSUPPORTED']);
   });
 });
