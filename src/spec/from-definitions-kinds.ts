@@ -14,7 +14,6 @@ import { diagnostic, type Diagnostic } from '../model/diagnostics.js';
 import { parameterName, topicPermissionName, userLimitName } from '../model/keys.js';
 import type { Args, UserPassword } from '../model/types.js';
 import { IMPLICIT_GLOBAL_PARAMETERS } from '../model/implicit.js';
-import { OPTIONAL_FIELDS, unsetFields } from '../model/defaults.js';
 import { DEFAULT_HASHING_ALGORITHM } from '../util/password-hash.js';
 import { Sensitive } from '../util/sensitive.js';
 import type { FileDecls, Origin } from './declarations.js';
@@ -77,8 +76,7 @@ export function readDefinitionKinds(src: ParsedSource, decls: FileDecls, vhostOf
         : u.password_hash === ''
           ? { kind: 'none' }
           : { kind: 'hash', hash: new Sensitive(u.password_hash), algorithm: u.hashing_algorithm ?? DEFAULT_HASHING_ALGORITHM };
-    const unset = unsetFields('user', u);
-    decls.others.push({ origin, resource: { kind: 'user', vhost: '', name: u.name, tags: toTags(u.tags).sort(), password, ...(unset.length > 0 ? { unset } : {}), source: origin.at } });
+    decls.others.push({ origin, resource: { kind: 'user', vhost: '', name: u.name, tags: toTags(u.tags).sort(), password, source: origin.at } });
     for (const [limit, value] of limitEntries(u.limits)) {
       decls.others.push({ origin, resource: { kind: 'user_limit', vhost: '', name: userLimitName(u.name, limit), user: u.name, limit, value, source: origin.at } });
     }
@@ -154,8 +152,7 @@ function pick(v: Partial<DefPolicy>): Partial<DefPolicy> {
 }
 
 function policy(kind: 'policy' | 'operator_policy', vhost: string, p: DefPolicy, origin: Origin): FileDecls['others'][number]['resource'] {
-  const defaults = OPTIONAL_FIELDS[kind];
-  return { kind, vhost, name: p.name, pattern: p.pattern, apply_to: p['apply-to'] ?? defaults.apply_to.value, priority: p.priority ?? defaults.priority.value, definition: { ...p.definition }, source: origin.at };
+  return { kind, vhost, name: p.name, pattern: p.pattern, apply_to: p['apply-to'] ?? 'all', priority: p.priority ?? 0, definition: { ...p.definition }, source: origin.at };
 }
 
 /** Limits with a value; the broker's -1 means no limit. */

@@ -7,7 +7,6 @@
  */
 import { diagnostic, type Diagnostic } from '../model/diagnostics.js';
 import { parameterName, topicPermissionName, userLimitName } from '../model/keys.js';
-import { OPTIONAL_FIELDS, unsetFields } from '../model/defaults.js';
 import type { Args, ParamValue, UserPassword } from '../model/types.js';
 import { DEFAULT_HASHING_ALGORITHM } from '../util/password-hash.js';
 import { hasCredentials, isEnvRef, Sensitive } from '../util/sensitive.js';
@@ -62,8 +61,7 @@ export function readNativeKinds(src: ParsedSource, decls: FileDecls, diagnostics
     const u: NativeUser = raw ?? {};
     const origin = makeOrigin(src, joinPointer('', 'users', name), 'key');
     const password = userPassword(name, u, origin, diagnostics);
-    const unset = unsetFields('user', u);
-    decls.others.push({ origin, resource: { kind: 'user', vhost: '', name, tags: [...(u.tags ?? [])].sort(), password, ...(unset.length > 0 ? { unset } : {}), source: origin.at } });
+    decls.others.push({ origin, resource: { kind: 'user', vhost: '', name, tags: [...(u.tags ?? [])].sort(), password, source: origin.at } });
     for (const [limit, value] of Object.entries(u.limits ?? {})) {
       const lo = makeOrigin(src, joinPointer('', 'users', name, 'limits', limit), 'key');
       decls.others.push({ origin: lo, resource: { kind: 'user_limit', vhost: '', name: userLimitName(name, limit), user: name, limit, value, source: lo.at } });
@@ -101,16 +99,7 @@ export function readNativeKinds(src: ParsedSource, decls: FileDecls, diagnostics
         const origin = at(section, name);
         decls.others.push({
           origin,
-          resource: {
-            kind,
-            vhost,
-            name,
-            pattern: p.pattern,
-            apply_to: p['apply-to'] ?? OPTIONAL_FIELDS[kind].apply_to.value,
-            priority: p.priority ?? OPTIONAL_FIELDS[kind].priority.value,
-            definition: { ...p.definition },
-            source: origin.at,
-          },
+          resource: { kind, vhost, name, pattern: p.pattern, apply_to: p['apply-to'] ?? 'all', priority: p.priority ?? 0, definition: { ...p.definition }, source: origin.at },
         });
       }
     }

@@ -9,6 +9,7 @@ import { binding, exchangeDecl, queueDecl } from './resource-decls.js';
 import { readNativeKinds } from './from-native-kinds.js';
 import { readNativeExtras } from './spec-extras.js';
 import { OPTIONAL_FIELDS } from '../model/defaults.js';
+import { markUnsetUserTags } from './unset-users.js';
 
 /** The shape `schema/topology.schema.json` guarantees; only read after it validated. */
 interface NativeDoc {
@@ -94,5 +95,7 @@ export function fromNative(src: ParsedSource): { decls: FileDecls; diagnostics: 
     });
   }
   readNativeKinds(src, decls, diagnostics);
+  const users = (src.value as { users?: Readonly<Record<string, { tags?: unknown } | null>> }).users;
+  markUnsetUserTags(decls, (name) => users?.[name]);
   return { decls, diagnostics };
 }

@@ -125,3 +125,13 @@ describe('an update of a resource with unset fields', () => {
     ]);
   });
 });
+
+describe('a definitions file', () => {
+  const user = (text: string): Resource | undefined => [...(parseSpecText(text, 'definitions.json').desired?.resources.values() ?? [])].find((r) => r.kind === 'user');
+
+  it('leaves the tags of a user without them to the broker, and manages written ones, even empty', () => {
+    expect(user('{"vhosts": [], "users": [{"name": "u", "password_hash": ""}]}')).toMatchObject({ tags: [], unset: ['tags'] });
+    expect(user('{"vhosts": [], "users": [{"name": "u", "password_hash": "", "tags": ""}]}')).not.toHaveProperty('unset');
+    expect(user('{"vhosts": [], "users": [{"name": "u", "password_hash": "", "tags": ["a"]}]}')).not.toHaveProperty('unset');
+  });
+});
