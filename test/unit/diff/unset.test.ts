@@ -82,6 +82,8 @@ describe('a field the spec leaves out', () => {
     expect(live).not.toEqual(rule.value);
 
     const without = load(kind, CASES[kind].base);
+    const declared = [...without.resources.values()].find((r) => r.kind === kind) as unknown as Record<string, unknown>;
+    expect(declared[field], `${kind}.${field} left out is ${JSON.stringify(rule.value)}`).toEqual(rule.value);
     const planned = diff(without, liveOf(without, kind, field, live), { prune: false }).changes;
     if (rule.unset === 'unmanaged') expect(planned).toEqual([]);
     else expect(planned.length, `${kind}.${field} left out means ${JSON.stringify(rule.value)}`).toBeGreaterThan(0);
