@@ -24,7 +24,9 @@ export function compareFields(before: Resource, after: Resource, ctx: CompareCon
   const out: FieldChange[] = [];
   const b = before as unknown as Record<string, unknown>;
   const a = after as unknown as Record<string, unknown>;
+  const unset = unsetOf(after);
   for (const rule of FIELD_RULES[after.kind]) {
+    if (unset?.includes(rule.field)) continue; // left to the broker (model/defaults)
     const forces = mutabilityOf(rule, ctx) === 'immutable';
     const bv = b[rule.field];
     const av = a[rule.field];
@@ -49,6 +51,25 @@ export function compareFields(before: Resource, after: Resource, ctx: CompareCon
     }
   }
   return out;
+}
+
+/** The fields a desired resource leaves to the broker, if any. */
+function unsetOf(r: Resource): readonly string[] | undefined {
+  return r.kind === 'vhost' || r.kind === 'user' ? r.unset : undefined;
+}
+
+/**
+ * The desired resource as an update or replace leaves it: the fields it
+ * leaves to the broker keep their live values (the broker's PUT overwrites
+ * every field, so they are sent as they are), and nothing is left unset.
+ */
+export function settleUnset<R extends Resource>(want: R, live: Resource): R {
+  const unset = unsetOf(want);
+  if (unset === undefined || live.kind !== want.kind) return want;
+  const out: Record<string, unknown> = { ...want };
+  delete out['unset'];
+  for (const field of unset) out[field] = (live as unknown as Record<string, unknown>)[field];
+  return out as unknown as R;
 }
 
 function mutabilityOf(rule: FieldRule, ctx: CompareContext): Mutability {

@@ -2,7 +2,7 @@ import type { Change, DiffOptions, DiffResult, Unmanaged } from '../model/change
 import { diagnostic, type Diagnostic } from '../model/diagnostics.js';
 import { namedKey, resourceKey } from '../model/keys.js';
 import { isGlobalKind, type BindingResource, type Desired, type Observed, type QueueResource, type Resource } from '../model/types.js';
-import { compareFields, type CompareContext } from './compare.js';
+import { compareFields, settleUnset, type CompareContext } from './compare.js';
 import { ownershipOf } from './ownership.js';
 
 /**
@@ -50,7 +50,7 @@ export function diff(desired: Desired, observed: Observed, options: DiffOptions)
     if (fields.length === 0) continue;
     const forcing = fields.filter((f) => f.forces_replacement);
     if (forcing.length === 0) {
-      changes.push(make('update', want, live, fields, [`${fields.map((f) => f.field).join(', ')} changed`], key));
+      changes.push(make('update', settleUnset(want, live), live, fields, [`${fields.map((f) => f.field).join(', ')} changed`], key));
       continue;
     }
     if (want.kind === 'vhost') {
@@ -69,7 +69,7 @@ export function diff(desired: Desired, observed: Observed, options: DiffOptions)
         continue;
       }
     }
-    changes.push(make('replace', want, live, fields, [`${forcing.map((f) => f.field).join(', ')} cannot be changed in place`], key));
+    changes.push(make('replace', settleUnset(want, live), live, fields, [`${forcing.map((f) => f.field).join(', ')} cannot be changed in place`], key));
     replaced.set(key, `${want.kind} "${want.name}"`);
   }
 

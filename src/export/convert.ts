@@ -1,30 +1,89 @@
 /**
  * `warren convert`: a spec text in one format → the other, through the
  * loader, so that the output means exactly what the input meant (defaults
- * applied, queue types resolved). Pure: texts in, text and diagnostics out.
+ * applied, queue types resolved), and converting back adds nothing: fields
+ * the input leaves out stay out. Pure: texts in, text, the resources left
+ * out (for standard error: the output stays a clean spec) and diagnostics out.
  */
+import { parse } from 'yaml';
 import type { Diagnostic } from '../model/diagnostics.js';
+import { IMPLICIT_GLOBAL_PARAMETERS } from '../model/implicit.js';
 import { parseSpecText } from '../spec/index.js';
 import { renderDefinitions } from './definitions.js';
-import { exportNative, type ExportNativeOptions } from './native.js';
+import type { SkippedResource } from './native-globals.js';
+import { renderNative, type ExportNativeOptions } from './native.js';
 
 export interface ConvertResult {
   /** Null when the input has errors (see diagnostics). */
   readonly output: string | null;
+  /** What the output leaves out, and why, sorted. */
+  readonly skipped: readonly SkippedResource[];
   readonly diagnostics: readonly Diagnostic[];
 }
 
+export interface ConvertOptions extends Pick<ExportNativeOptions, 'schema'> {
+  /** Keep password hashes (the output goes to a file the user named). Default: left out, and listed in `skipped`. */
+  readonly secrets?: boolean;
+}
+
 /** A definitions export (JSON or YAML) → native spec YAML. Also accepts a native spec (normalizes it). */
-export function definitionsToNative(text: string, file = 'definitions.json', options: Pick<ExportNativeOptions, 'schema'> = {}): ConvertResult {
+export function definitionsToNative(text: string, file = 'definitions.json', options: ConvertOptions = {}): ConvertResult {
   const loaded = parseSpecText(text, file);
-  if (!loaded.desired) return { output: null, diagnostics: loaded.diagnostics };
-  const { vhosts, resources } = loaded.desired;
-  return { output: exportNative(resources, { vhosts, origin: `Converted from ${file} by warren convert.`, ...options }), diagnostics: loaded.diagnostics };
+  if (!loaded.desired) return { output: null, skipped: [], diagnostics: loaded.diagnostics };
+  const { vhosts, resources, globalKinds } = loaded.desired;
+  const { text: output, skipped } = renderNative(resources, {
+    vhosts,
+    origin: `Converted from ${file} by warren convert.`,
+    fromSpec: true,
+    globals: { kinds: globalKinds ?? [], secrets: options.secrets === true },
+    commentSkipped: false,
+    ...(options.schema !== undefined ? { schema: options.schema } : {}),
+  });
+  return { output, skipped: sortSkipped([...skipped, ...brokerGlobals(text)]), diagnostics: loaded.diagnostics };
 }
 
 /** A native spec → definitions JSON. Also accepts a definitions export (normalizes it). */
-export function nativeToDefinitions(text: string, file = 'topology.yaml'): ConvertResult {
+export function nativeToDefinitions(text: string, file = 'topology.yaml', options: ConvertOptions = {}): ConvertResult {
   const loaded = parseSpecText(text, file);
-  if (!loaded.desired) return { output: null, diagnostics: loaded.diagnostics };
-  return { output: renderDefinitions(loaded.desired.resources, { vhosts: loaded.desired.vhosts }), diagnostics: loaded.diagnostics };
+  if (!loaded.desired) return { output: null, skipped: [], diagnostics: loaded.diagnostics };
+  const skipped: SkippedResource[] = [];
+  const output = renderDefinitions(loaded.desired.resources, {
+    vhosts: loaded.desired.vhosts,
+    fromSpec: true,
+    globals: { kinds: loaded.desired.globalKinds ?? [], secrets: options.secrets === true },
+    skipped,
+  });
+  return { output, skipped: sortSkipped([...skipped, ...brokerGlobals(text)]), diagnostics: loaded.diagnostics };
+}
+
+/**
+ * The global parameters the broker sets itself (`cluster_name`,
+ * `internal_cluster_id`), which the loader leaves out of every spec: a spec
+ * declaring them would plan them forever, as the live side never lists them.
+ */
+function brokerGlobals(text: string): SkippedResource[] {
+  let doc: unknown;
+  try {
+    doc = parse(text);
+  } catch {
+    return [];
+  }
+  const list = typeof doc === 'object' && doc !== null ? (doc as Record<string, unknown>)['global_parameters'] : undefined;
+  // A definitions list; a native spec's `global_parameters:` map declares what it names.
+  if (!Array.isArray(list)) return [];
+  const names = list.flatMap((p) => (typeof p === 'object' && p !== null && typeof (p as Record<string, unknown>)['name'] === 'string' ? [(p as Record<string, string>)['name'] as string] : []));
+  return names
+    .filter((n) => IMPLICIT_GLOBAL_PARAMETERS.has(n))
+    .map((name) => ({ kind: 'global_parameter', vhost: '', name, reason: 'set by the broker itself; Warren never manages it' }));
+}
+
+function sortSkipped(list: SkippedResource[]): SkippedResource[] {
+  const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+  return list.sort((a, b) => cmp(a.vhost, b.vhost) || cmp(a.kind, b.kind) || cmp(a.name, b.name));
+}
+
+/** One line of standard error per resource left out: kind, name, where, why. */
+export function describeSkipped(s: SkippedResource): string {
+  const where = s.kind === 'vhost' || s.vhost === '' ? '' : ` in vhost ${JSON.stringify(s.vhost)}`;
+  return `skipped ${s.kind.replace(/_/g, ' ')} ${JSON.stringify(s.name)}${where}: ${s.reason}`;
 }

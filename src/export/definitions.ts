@@ -9,17 +9,18 @@
 import { canonicalArgs } from '../model/keys.js';
 import type { ArgValue, Args, DestinationType, QueueType, ResourceMap } from '../model/types.js';
 import { holdsSecret } from '../util/sensitive.js';
+import { HASH_LEFT_OUT, type GlobalsOptions, type SkippedResource } from './native-globals.js';
 
 interface DefVhostMeta {
-  readonly description: string;
-  readonly tags: string[];
-  readonly default_queue_type: QueueType;
+  readonly description?: string;
+  readonly tags?: string[];
+  readonly default_queue_type?: QueueType;
 }
 
 export interface DefVhost extends DefVhostMeta {
   readonly name: string;
-  /** The same three fields again: 3.11+ read them from here, older versions from the top level. */
-  readonly metadata: DefVhostMeta;
+  /** The same fields again: 3.11+ read them from here, older versions from the top level. Absent when there are none. */
+  readonly metadata?: DefVhostMeta;
 }
 
 export interface DefExchange {
@@ -51,7 +52,8 @@ export interface DefBinding {
 }
 
 export interface Definitions {
-  readonly vhosts: DefVhost[];
+  /** Absent only when a spec's vhosts are declared by their resources (see `fromSpec`). */
+  vhosts?: DefVhost[];
   readonly exchanges: DefExchange[];
   readonly queues: DefQueue[];
   readonly bindings: DefBinding[];
@@ -59,11 +61,33 @@ export interface Definitions {
   topic_permissions?: { user: string; vhost: string; exchange: string; write: string; read: string }[];
   policies?: { vhost: string; name: string; pattern: string; 'apply-to': string; priority: number; definition: Record<string, ArgValue> }[];
   parameters?: { vhost: string; component: string; name: string; value: unknown }[];
+  users?: DefUser[];
+  global_parameters?: { name: string; value: unknown }[];
+}
+
+export interface DefUser {
+  readonly name: string;
+  readonly password_hash: string;
+  readonly hashing_algorithm?: string;
+  readonly tags: string[];
+  readonly limits?: Record<string, number>;
 }
 
 export interface ExportDefinitionsOptions {
   /** Only these vhosts; default: every vhost in the map. */
   readonly vhosts?: readonly string[];
+  /**
+   * The resources come from a spec (`warren convert`): vhost metadata is
+   * written only where the spec sets it, and the `vhosts` list is left out
+   * when it would only name the default vhost `/` (which every broker has),
+   * as in a file that declares its vhosts by using them. Default: live
+   * resources, every field written.
+   */
+  readonly fromSpec?: boolean;
+  /** Write `users` and `global_parameters` for these global kinds (`warren convert`); default: neither. */
+  readonly globals?: GlobalsOptions;
+  /** Filled with what the document leaves out, and why. */
+  readonly skipped?: SkippedResource[];
 }
 
 /** Sorted by vhost, then name (bindings by source, destination, routing key, arguments). */
@@ -78,8 +102,13 @@ export function exportDefinitions(resources: ResourceMap, options: ExportDefinit
     if (wanted && !wanted.has(r.vhost)) continue;
     switch (r.kind) {
       case 'vhost': {
-        const meta = { description: r.description, tags: [...r.tags], default_queue_type: r.default_queue_type };
-        out.vhosts.push({ name: r.name, ...meta, metadata: { ...meta, tags: [...r.tags] } });
+        const unset = options.fromSpec ? (r.unset ?? []) : [];
+        const meta: DefVhostMeta = {
+          ...(unset.includes('description') ? {} : { description: r.description }),
+          ...(unset.includes('tags') ? {} : { tags: [...r.tags] }),
+          ...(unset.includes('default_queue_type') ? {} : { default_queue_type: r.default_queue_type }),
+        };
+        out.vhosts?.push({ name: r.name, ...meta, ...(Object.keys(meta).length > 0 ? { metadata: { ...meta, ...(meta.tags ? { tags: [...meta.tags] } : {}) } } : {}) });
         break;
       }
       case 'exchange':
@@ -112,15 +141,21 @@ export function exportDefinitions(resources: ResourceMap, options: ExportDefinit
         break;
       case 'parameter':
         if (!holdsSecret(r.value)) (out.parameters ??= []).push({ vhost: r.vhost, component: r.component, name: r.parameter, value: r.value });
+        else options.skipped?.push({ kind: r.kind, vhost: r.vhost, name: r.name, reason: 'holds credentials, which Warren never writes to a file' });
         break;
     }
   }
+  if (options.globals) Object.assign(out, globalDefinitions(resources, options.globals, options.skipped ?? []));
+  // A vhosts list naming only `/` says nothing: every broker has it, and a file without the list declares it by using it.
+  const only = out.vhosts?.length === 1 ? out.vhosts[0] : undefined;
+  const used = [...resources.values()].some((r) => r.kind !== 'vhost' && r.vhost === '/');
+  if (options.fromSpec && only?.name === '/' && only.metadata === undefined && used) delete out.vhosts;
   for (const [vhost, value] of limits) (out.parameters ??= []).push({ vhost, component: 'vhost-limits', name: 'limits', value });
   out.permissions?.sort((a, b) => cmp(a.vhost, b.vhost) || cmp(a.user, b.user));
   out.topic_permissions?.sort((a, b) => cmp(a.vhost, b.vhost) || cmp(a.user, b.user) || cmp(a.exchange, b.exchange));
   out.policies?.sort((a, b) => cmp(a.vhost, b.vhost) || cmp(a.name, b.name));
   out.parameters?.sort((a, b) => cmp(a.vhost, b.vhost) || cmp(a.component, b.component) || cmp(a.name, b.name));
-  out.vhosts.sort((a, b) => cmp(a.name, b.name));
+  out.vhosts?.sort((a, b) => cmp(a.name, b.name));
   out.exchanges.sort((a, b) => cmp(a.vhost, b.vhost) || cmp(a.name, b.name));
   out.queues.sort((a, b) => cmp(a.vhost, b.vhost) || cmp(a.name, b.name));
   out.bindings.sort(
@@ -150,3 +185,48 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+
+/** `users` (with their limits) and `global_parameters`, for the global kinds the source has. */
+function globalDefinitions(resources: ResourceMap, globals: GlobalsOptions, skipped: SkippedResource[]): Pick<Definitions, 'users' | 'global_parameters'> {
+  const out: Pick<Definitions, 'users' | 'global_parameters'> = {};
+  const limits = new Map<string, Record<string, number>>();
+  for (const r of resources.values()) if (r.kind === 'user_limit') limits.set(r.user, { ...limits.get(r.user), [r.limit]: r.value });
+  if (globals.kinds.includes('user')) {
+    const users: DefUser[] = [];
+    for (const r of resources.values()) {
+      if (r.kind !== 'user') continue;
+      const p = r.password;
+      const why =
+        p.kind === 'env'
+          ? `its password is in the environment variable ${p.env}, and a definitions file can only hold a hash`
+          : p.kind === 'unmanaged'
+            ? 'the spec leaves its password unmanaged, and a definitions file must give one (a hash, or "" for none)'
+            : p.kind === 'hash' && !globals.secrets
+              ? HASH_LEFT_OUT.replace('; the password stays unmanaged', '')
+              : '';
+      if (why !== '') {
+        skipped.push({ kind: 'user', vhost: '', name: r.name, reason: why });
+        continue;
+      }
+      const lim = limits.get(r.name);
+      users.push({
+        name: r.name,
+        password_hash: p.kind === 'hash' ? p.hash.reveal() : '',
+        ...(p.kind === 'hash' ? { hashing_algorithm: p.algorithm } : {}),
+        tags: [...r.tags],
+        ...(lim ? { limits: lim } : {}),
+      });
+    }
+    out.users = users.sort((a, b) => cmp(a.name, b.name));
+  }
+  if (globals.kinds.includes('global_parameter')) {
+    const params: { name: string; value: unknown }[] = [];
+    for (const r of resources.values()) {
+      if (r.kind !== 'global_parameter') continue;
+      if (holdsSecret(r.value)) skipped.push({ kind: r.kind, vhost: '', name: r.name, reason: 'holds credentials, which Warren never writes to a file' });
+      else params.push({ name: r.name, value: r.value });
+    }
+    out.global_parameters = params.sort((a, b) => cmp(a.name, b.name));
+  }
+  return out;
+}

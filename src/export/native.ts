@@ -22,14 +22,9 @@ import type {
 } from '../model/types.js';
 import { holdsSecret } from '../util/sensitive.js';
 import { PREDECLARED_EXCHANGES } from '../spec/names.js';
+import { globalSections, type GlobalsOptions, type SkippedResource } from './native-globals.js';
 
-/** A live resource the export leaves out, and why; written as a comment at the top. */
-export interface SkippedResource {
-  readonly kind: string;
-  readonly vhost: string;
-  readonly name: string;
-  readonly reason: string;
-}
+export type { SkippedResource } from './native-globals.js';
 
 export interface ExportNativeOptions {
   /** Only these vhosts; default: every vhost in the map. */
@@ -40,6 +35,22 @@ export interface ExportNativeOptions {
   readonly schema?: string;
   /** Where the resources come from, for the header. Default `Exported from RabbitMQ by warren export.` */
   readonly origin?: string;
+  /**
+   * The resources come from a spec (`warren convert`): write every field the
+   * spec sets, even to its default, and none it leaves to the broker. Default:
+   * live resources, whose fields are written when they differ from the default.
+   */
+  readonly fromSpec?: boolean;
+  /** Write the sections of these global kinds (`warren convert`); default: none, each global resource is skipped. */
+  readonly globals?: GlobalsOptions;
+  /** List what is skipped in the header comment (default); `false`: only in the result's `skipped`. */
+  readonly commentSkipped?: boolean;
+}
+
+/** The YAML text, and what it leaves out (with the reason). */
+export interface NativeExport {
+  readonly text: string;
+  readonly skipped: readonly SkippedResource[];
 }
 
 export const DEFAULT_SCHEMA_REF = './node_modules/warren/schema/topology.schema.json';
@@ -64,6 +75,10 @@ const PARAMETER_SECTION: Readonly<Record<string, string>> = {
 };
 
 export function exportNative(resources: ResourceMap, options: ExportNativeOptions = {}): string {
+  return renderNative(resources, options).text;
+}
+
+export function renderNative(resources: ResourceMap, options: ExportNativeOptions = {}): NativeExport {
   const wanted = options.vhosts ? new Set(options.vhosts) : undefined;
   const parts = new Map<string, VhostParts>();
   const part = (vhost: string): VhostParts => {
@@ -78,6 +93,7 @@ export function exportNative(resources: ResourceMap, options: ExportNativeOption
   for (const r of resources.values()) {
     if (r.kind === 'user' || r.kind === 'user_limit' || r.kind === 'global_parameter') {
       // Global: in scope of a spec only with its own section, which export does not write.
+      if (options.globals?.kinds.includes(r.kind)) continue;
       skipped.push(skip(r, r.kind === 'global_parameter' ? 'global parameters are not exported' : 'users are not exported: a spec holds no password hashes; declare the users to manage, with password: { env: NAME }'));
       continue;
     }
@@ -122,9 +138,10 @@ export function exportNative(resources: ResourceMap, options: ExportNativeOption
   }
 
   const vhosts: Record<string, unknown> = {};
-  for (const name of [...parts.keys()].sort(compare)) vhosts[name] = vhostNode(parts.get(name) as VhostParts, skipped);
+  for (const name of [...parts.keys()].sort(compare)) vhosts[name] = vhostNode(parts.get(name) as VhostParts, skipped, options.fromSpec === true);
+  const globals = options.globals ? globalSections(resources.values(), options.globals, skipped) : {};
 
-  const doc = new Document({ version: 1, vhosts });
+  const doc = new Document({ version: 1, ...globals, vhosts });
   markFlow(doc, vhosts);
   // The loader reads YAML merge keys; a name `<<` must stay a plain string.
   visit(doc, {
@@ -134,8 +151,12 @@ export function exportNative(resources: ResourceMap, options: ExportNativeOption
       if (typeof node.value === 'string' && YAML11_BOOLEANS.test(node.value)) node.type = 'QUOTE_DOUBLE';
     },
   });
-  doc.commentBefore = header(options.schema ?? DEFAULT_SCHEMA_REF, skipped, options.origin ?? 'Exported from RabbitMQ by warren export.');
-  return doc.toString({ lineWidth: 0 });
+  doc.commentBefore = header(options.schema ?? DEFAULT_SCHEMA_REF, options.commentSkipped === false ? [] : skipped, options.origin ?? 'Exported from RabbitMQ by warren export.');
+  return { text: doc.toString({ lineWidth: 0 }), skipped: [...skipped].sort(bySkipped) };
+}
+
+function bySkipped(a: SkippedResource, b: SkippedResource): number {
+  return compare(a.vhost, b.vhost) || compare(a.kind, b.kind) || compare(a.name, b.name);
 }
 
 const YAML11_BOOLEANS = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$/;
@@ -152,7 +173,7 @@ function header(schema: string, skipped: readonly SkippedResource[], origin: str
   const lines = [` yaml-language-server: $schema=${oneLine(schema)}`, ` ${oneLine(origin)}`];
   if (skipped.length > 0) {
     lines.push(` Skipped ${skipped.length} resource${skipped.length === 1 ? '' : 's'} (not exported):`);
-    const sorted = [...skipped].sort((a, b) => compare(a.vhost, b.vhost) || compare(a.kind, b.kind) || compare(a.name, b.name));
+    const sorted = [...skipped].sort(bySkipped);
     for (const s of sorted) {
       const where = s.kind === 'vhost' || s.vhost === '' ? '' : ` in vhost ${JSON.stringify(s.vhost)}`;
       lines.push(`   ${oneLine(s.kind)} ${JSON.stringify(s.name)}${where}: ${oneLine(s.reason)}`);
@@ -167,12 +188,25 @@ function oneLine(s: string): string {
   return s.replace(/[\u0000-\u001f\u007f\u2028\u2029\u0085]/g, ' ');
 }
 
-function vhostNode(p: VhostParts, skipped: SkippedResource[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+/**
+ * Vhost metadata: of live resources, what differs from the default (an
+ * export of a vhost without metadata leaves it unmanaged); of a spec's, what
+ * the spec sets, nothing it leaves to the broker.
+ */
+function vhostMeta(meta: VhostResource | undefined, fromSpec: boolean): Record<string, unknown> {
+  if (!meta) return {};
+  const unset = meta.unset ?? [];
+  const write = (field: 'description' | 'tags' | 'default_queue_type', isDefault: boolean): boolean => (fromSpec ? !unset.includes(field) : !isDefault);
+  return {
+    ...(write('description', meta.description === '') ? { description: meta.description } : {}),
+    ...(write('tags', meta.tags.length === 0) ? { tags: [...meta.tags] } : {}),
+    ...(write('default_queue_type', meta.default_queue_type === 'classic') ? { default_queue_type: meta.default_queue_type } : {}),
+  };
+}
+
+function vhostNode(p: VhostParts, skipped: SkippedResource[], fromSpec: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = vhostMeta(p.meta, fromSpec);
   const defaultType = p.meta?.default_queue_type ?? 'classic';
-  if (p.meta?.description) out['description'] = p.meta.description;
-  if (p.meta && p.meta.tags.length > 0) out['tags'] = [...p.meta.tags];
-  if (p.meta && p.meta.default_queue_type !== 'classic') out['default_queue_type'] = p.meta.default_queue_type;
 
   const exchangeNames = new Set(p.exchanges.map((x) => x.name));
   const queueNames = new Set(p.queues.map((q) => q.name));
@@ -315,6 +349,9 @@ function markFlow(doc: Document, vhosts: Record<string, unknown>): void {
     const node = doc.getIn(path, true);
     if (isMap(node) || isSeq(node)) node.flow = true;
   };
+  for (const [name, raw] of Object.entries((doc.get('users') === undefined ? {} : (doc.toJS() as { users: Record<string, Record<string, unknown>> }).users))) {
+    for (const field of ['tags', 'limits']) if (raw[field] !== undefined) setFlow(['users', name, field]);
+  }
   for (const [v, raw] of Object.entries(vhosts)) {
     const vhost = raw as Record<string, unknown>;
     if (vhost['tags']) setFlow(['vhosts', v, 'tags']);

@@ -72,6 +72,11 @@ export interface VhostResource {
   readonly tags: readonly string[];
   /** The queue type a queue without `type` gets. `classic` when unset. */
   readonly default_queue_type: QueueType;
+  /**
+   * Spec only: the fields the spec leaves out, which Warren leaves to the
+   * broker (model/defaults): never compared; a new vhost gets the defaults.
+   */
+  readonly unset?: readonly ('description' | 'tags' | 'default_queue_type')[];
   readonly source?: SourceLocation;
 }
 
@@ -161,6 +166,8 @@ export interface UserResource {
   readonly name: string;
   readonly tags: readonly string[];
   readonly password: UserPassword;
+  /** Spec only: `tags` when the spec leaves them out (model/defaults). */
+  readonly unset?: readonly 'tags'[];
   readonly source?: SourceLocation;
 }
 

@@ -18,6 +18,7 @@ import { binding, exchangeDecl, queueDecl } from './resource-decls.js';
 import { isRecord, q } from './describe.js';
 import { UNSUPPORTED_DEFINITION_KINDS } from './definitions-schema.js';
 import { readDefinitionKinds } from './from-definitions-kinds.js';
+import { markUnsetUserTags } from './unset-users.js';
 
 /** The shape `DEFINITIONS_SCHEMA` guarantees; only read after it validated. */
 interface DefinitionsDoc {
@@ -140,6 +141,8 @@ export function fromDefinitions(src: ParsedSource): { decls: FileDecls; diagnost
   });
 
   readDefinitionKinds(src, decls, vhostOf, diagnostics);
+  const users = (src.value as { users?: readonly { name?: unknown; tags?: unknown }[] }).users;
+  markUnsetUserTags(decls, (name) => users?.find((u) => u.name === name));
 
   if (missingVhost.length > 0 && missingVhost.length === resourceCount && !listed) {
     diagnostics.push(

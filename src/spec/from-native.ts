@@ -8,6 +8,8 @@ import { joinPointer } from './pointer.js';
 import { binding, exchangeDecl, queueDecl } from './resource-decls.js';
 import { readNativeKinds } from './from-native-kinds.js';
 import { readNativeExtras } from './spec-extras.js';
+import { OPTIONAL_FIELDS } from '../model/defaults.js';
+import { markUnsetUserTags } from './unset-users.js';
 
 /** The shape `schema/topology.schema.json` guarantees; only read after it validated. */
 interface NativeDoc {
@@ -89,9 +91,11 @@ export function fromNative(src: ParsedSource): { decls: FileDecls; diagnostics: 
 
     (v.bindings ?? []).forEach((b, i) => {
       const origin = makeOrigin(src, joinPointer(vpath, 'bindings', i), 'value');
-      decls.bindings.push(binding(vhost, b.source, b.destination, b.destination_type ?? 'queue', b.routing_key, b.arguments, origin));
+      decls.bindings.push(binding(vhost, b.source, b.destination, b.destination_type ?? OPTIONAL_FIELDS.binding.destination_type.value, b.routing_key, b.arguments, origin));
     });
   }
   readNativeKinds(src, decls, diagnostics);
+  const users = (src.value as { users?: Readonly<Record<string, { tags?: unknown } | null>> }).users;
+  markUnsetUserTags(decls, (name) => users?.[name]);
   return { decls, diagnostics };
 }

@@ -7,6 +7,7 @@ import type { QueueResource, QueueType, VhostResource } from '../model/types.js'
 import type { Diagnostic } from '../model/diagnostics.js';
 import { diagnostic } from '../model/diagnostics.js';
 import { resourceKey } from '../model/keys.js';
+import { OPTIONAL_FIELDS, unsetFields } from '../model/defaults.js';
 import type { BindingDecl, ExchangeDecl, FileDecls, MergedQueue, Origin, OtherDecl, SpecModel, VhostDecl } from './declarations.js';
 import { isGlobalKind } from '../model/types.js';
 import { where } from './declarations.js';
@@ -46,7 +47,7 @@ export function mergeDecls(files: readonly FileDecls[]): { model: SpecModel; dia
   for (const decl of files.flatMap((f) => f.queues)) {
     const r = decl.resource;
     // The broker applies a vhost's default queue type to durable queues only (rabbitmq-semantics.md §7).
-    const vhostDefault: QueueType = r.durable ? (vhosts.get(r.vhost)?.resource.default_queue_type ?? 'classic') : 'classic';
+    const vhostDefault: QueueType = r.durable ? (vhosts.get(r.vhost)?.resource.default_queue_type ?? OPTIONAL_FIELDS.queue.type.value) : OPTIONAL_FIELDS.queue.type.value;
     const resource: QueueResource = { ...r, type: decl.type ?? vhostDefault };
     if (once(resourceKey(resource), () => `queue ${q(r.name)} in vhost ${q(r.vhost)}`, decl.origin)) queues.push({ ...decl, resource });
   }
@@ -100,15 +101,18 @@ function mergeVhosts(decls: readonly VhostDecl[], diagnostics: Diagnostic[]): Sp
     const description = chosen.description?.value;
     const tags = chosen.tags?.value;
     const dqt = chosen.default_queue_type?.value;
+    const unset = unsetFields('vhost', { description, tags, default_queue_type: dqt });
+    const defaults = OPTIONAL_FIELDS.vhost;
     out.set(name, {
       origin,
       resource: {
         kind: 'vhost',
         vhost: name,
         name,
-        description: typeof description === 'string' ? description : '',
-        tags: Array.isArray(tags) ? [...(tags as readonly string[])] : [],
-        default_queue_type: typeof dqt === 'string' ? (dqt as QueueType) : 'classic',
+        description: typeof description === 'string' ? description : defaults.description.value,
+        tags: Array.isArray(tags) ? [...(tags as readonly string[])] : [...defaults.tags.value],
+        default_queue_type: typeof dqt === 'string' ? (dqt as QueueType) : defaults.default_queue_type.value,
+        ...(unset.length > 0 ? { unset } : {}),
         source: origin.at,
       },
     });

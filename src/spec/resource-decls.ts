@@ -7,6 +7,10 @@ import type { Diagnostic } from '../model/diagnostics.js';
 import { bindingName } from '../model/keys.js';
 import type { BindingDecl, ExchangeDecl, Origin, QueueDecl } from './declarations.js';
 import { explicitQueueType } from './queue-type.js';
+import { OPTIONAL_FIELDS } from '../model/defaults.js';
+
+const EXCHANGE = OPTIONAL_FIELDS.exchange;
+const QUEUE = OPTIONAL_FIELDS.queue;
 
 /** The fields of an exchange as a file writes them, before defaults. */
 export interface ExchangeFields {
@@ -34,10 +38,10 @@ export function exchangeDecl(vhost: string, name: string, x: ExchangeFields, ori
       vhost,
       name,
       type: x.type,
-      durable: x.durable ?? true,
-      auto_delete: x.auto_delete ?? false,
-      internal: x.internal ?? false,
-      arguments: { ...x.arguments },
+      durable: x.durable ?? EXCHANGE.durable.value,
+      auto_delete: x.auto_delete ?? EXCHANGE.auto_delete.value,
+      internal: x.internal ?? EXCHANGE.internal.value,
+      arguments: { ...(x.arguments ?? EXCHANGE.arguments.value) },
       source: origin.at,
     },
   };
@@ -62,8 +66,8 @@ export function queueDecl(
         kind: 'queue',
         vhost,
         name,
-        durable: queue.durable ?? true,
-        auto_delete: queue.auto_delete ?? false,
+        durable: queue.durable ?? QUEUE.durable.value,
+        auto_delete: queue.auto_delete ?? QUEUE.auto_delete.value,
         arguments: explicit.arguments,
         source: origin.at,
       },
@@ -81,7 +85,7 @@ export function binding(
   args: Args | undefined,
   origin: Origin,
 ): BindingDecl {
-  const identity = { source, destination, destination_type, routing_key: routing_key ?? '', arguments: { ...args } };
+  const identity = { source, destination, destination_type, routing_key: routing_key ?? OPTIONAL_FIELDS.binding.routing_key.value, arguments: { ...(args ?? OPTIONAL_FIELDS.binding.arguments.value) } };
   return {
     kind: 'binding',
     origin,

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
-import { definitionsToNative, nativeToDefinitions } from '../../export/convert.js';
+import { definitionsToNative, describeSkipped, nativeToDefinitions } from '../../export/convert.js';
 import { WarrenError, diagnostic } from '../../model/diagnostics.js';
 import { decodeSpecBytes } from '../../spec/index.js';
 import { EXIT, printDiagnostics, type Io } from '../context.js';
@@ -18,7 +18,10 @@ export function registerConvert(program: Command, io: Io, setExit: (code: number
     .argument('<file>', 'the file to convert')
     .addOption(new Option('--to <format>', 'target format (default: the other one)').choices(['native', 'definitions']))
     .option('-o, --out <file>', 'write to this file instead of standard output')
-    .addHelpText('after', '\nExit status: 0 converted, 1 error.')
+    .addHelpText(
+      'after',
+      '\nWhat the output leaves out is listed on standard error, one line each. Password hashes are\nwritten only with --out (standard output ends up in logs).\nExit status: 0 converted, 1 error.',
+    )
     .action(async (file: string, opts: ConvertOptions) => {
       let bytes: Buffer;
       try {
@@ -30,8 +33,11 @@ export function registerConvert(program: Command, io: Io, setExit: (code: number
       if (!decoded.ok) throw new WarrenError(decoded.diagnostic);
       const text = decoded.text;
       const to = opts.to ?? (looksLikeDefinitions(text) ? 'native' : 'definitions');
-      const result = to === 'native' ? definitionsToNative(text, file) : nativeToDefinitions(text, file);
+      // Password hashes go only to a file the user names: standard output ends up in logs.
+      const options = { secrets: opts.out !== undefined };
+      const result = to === 'native' ? definitionsToNative(text, file, options) : nativeToDefinitions(text, file, options);
       printDiagnostics(io, result.diagnostics);
+      for (const s of result.skipped) io.err(`warren convert: ${describeSkipped(s)}\n`);
       if (result.output === null) {
         setExit(EXIT.error);
         return;

@@ -28,6 +28,8 @@ export function comparable(resources: ReadonlyMap<string, Resource>): Map<string
     // Spec-only source locations (a binding's `source` is its exchange) and live-only counters.
     if (r.kind !== 'binding') delete rest['source'];
     for (const field of ['sourceLocation', 'messages', 'consumers', 'properties_keys']) delete rest[field];
+    // A field the spec leaves to the broker is unset, with the default the live side has too.
+    delete rest['unset'];
     out.set(key, rest);
   }
   return out;
