@@ -24,8 +24,9 @@ import type { QueueResource } from '../../src/model/types.js';
 import { specFile, warrenAt } from '../helpers/cli.js';
 
 const ENABLED = process.env.WARREN_CLUSTER !== '0';
-const prefix = process.env.WARREN_CLUSTER_NODE_PREFIX ?? 'warren-c';
-const node = (i: number): string => `${prefix}${i}@localhost`;
+/** The nodes' names, from cluster-start's WARREN_CLUSTER_NODES (each series names its own). */
+let nodes: string[] = [];
+const node = (i: number): string => nodes[i - 1] ?? `node ${i} (cluster not started)`;
 const repo = resolve(import.meta.dirname, '..', '..');
 const enc = encodeURIComponent;
 
@@ -89,8 +90,10 @@ describe.skipIf(!ENABLED)('a 3-node cluster', () => {
     const out = await broker('cluster-start');
     const m = /WARREN_CLUSTER_MANAGEMENT_URLS=(\S+)/.exec(out)?.[1];
     const a = /WARREN_CLUSTER_AMQP_URLS=(\S+)/.exec(out)?.[1];
-    if (!m || !a) throw new Error(`unexpected output of cluster-start:\n${out}`);
+    const n = /WARREN_CLUSTER_NODES=(\S+)/.exec(out)?.[1];
+    if (!m || !a || !n) throw new Error(`unexpected output of cluster-start:\n${out}`);
     urls = { management: m, amqp: a };
+    nodes = n.split(',');
     await api('PUT', `/api/vhosts/${enc(vhost)}`, 2, {});
     await api('PUT', `/api/permissions/${enc(vhost)}/guest`, 2, { configure: '.*', write: '.*', read: '.*' });
     // A classic queue on node 1, which the failover test stops.
