@@ -18,7 +18,7 @@
 # from starting). The file .warren-ready at its top marks it complete: a
 # directory without it is a build that was interrupted and is rebuilt.
 # A chrooted node sees only the chroot, so its state (data, logs, config,
-# Erlang cookie) lives inside it, under /var/lib/warren/NODE (cluster:
+# Erlang cookie) lives inside it, under /var/lib/warren/NODE-NAME (cluster:
 # /var/lib/warren/cluster/cN). The repository's .broker/ holds 3.10's only.
 # proc is mounted on DIR/proc while a node runs there, and unmounted when the
 # last process inside the chroot has stopped.
@@ -29,7 +29,8 @@ ROOT=""     # the chroot's directory; empty: the host's root
 CHROOT_BASE="$(realpath -m "${WARREN_CHROOT_BASE:-/var/cache/warren}")"
 READY_MARKER=".warren-ready"
 
-# Set the series' defaults: DEF_* (overridable by the WARREN_BROKER_* variables),
+# Set the series' defaults: DEF_* (overridable by the WARREN_BROKER_* variables; the
+# state directory: series_dir),
 # the cluster's CLUSTER_DEF_*, and SERIES_TLS_* (the TLS listeners' ports).
 select_series() {
   case "$1" in
@@ -57,11 +58,14 @@ select_series() {
       exit 64
       ;;
   esac
-  if [[ -n "$SUITE" ]]; then
-    ROOT="$CHROOT_BASE/chroot-$SUITE"
-    DEF_DIR="$ROOT/var/lib/warren/${DEF_NODE%@*}"
-  fi
+  [[ -z "$SUITE" ]] || ROOT="$CHROOT_BASE/chroot-$SUITE"
   CLUSTER_DEF_DIR="${ROOT:+$ROOT/var/lib/warren/cluster}"
+}
+
+# The default state directory of node $1: 3.10's is .broker/, a chrooted node's
+# is named after it inside the chroot.
+series_dir() {
+  if [[ -n "$ROOT" ]]; then printf '%s\n' "$ROOT/var/lib/warren/${1%@*}"; else printf '%s\n' "$DEF_DIR"; fi
 }
 
 # The node's view of host path $1 (a chrooted node sees the chroot as /).

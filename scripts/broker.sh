@@ -78,7 +78,7 @@ NODE_NAME="${WARREN_BROKER_NODE:-$DEF_NODE}"
 AMQP_PORT="${WARREN_BROKER_AMQP_PORT:-$DEF_AMQP}"
 MGMT_PORT="${WARREN_BROKER_MGMT_PORT:-$DEF_MGMT}"
 DIST_PORT="${WARREN_BROKER_DIST_PORT:-$DEF_DIST}"
-BROKER_DIR="${WARREN_BROKER_DIR:-$DEF_DIR}"
+BROKER_DIR="${WARREN_BROKER_DIR:-$(series_dir "$NODE_NAME")}"
 START_TIMEOUT="${WARREN_BROKER_TIMEOUT:-120}"
 
 MGMT_URL="http://guest:guest@127.0.0.1:${MGMT_PORT}"
@@ -335,15 +335,20 @@ cmd_start() {
 node_pid() {
   local pid
   pid="$(cat "$BROKER_DIR/rabbitmq.pid" 2>/dev/null)" || return 1
-  [[ "$pid" =~ ^[0-9]+$ ]] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$NODE_NAME" && printf '%s\n' "$pid"
+  # (4.x passes the node name in the environment only, not on the command line.)
+  [[ "$pid" =~ ^[0-9]+$ ]] && tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qxF -- "RABBITMQ_NODENAME=$NODE_NAME" && printf '%s\n' "$pid"
 }
 
-# Wait for pid $1 to exit (up to $2 s); then TERM it, then KILL it.
+# Wait up to $2 s for pid $1 to exit; then SIGTERM it (10 s), then SIGKILL it.
 reap() {
-  local pid=$1 i sig
+  local pid=$1 i sig wait=$2
   for sig in "" TERM KILL; do
-    [[ -z "$sig" ]] || { log "node $NODE_NAME (pid $pid) still running: SIG$sig"; kill -"$sig" "$pid" 2>/dev/null || true; }
-    for ((i = 0; i < ${2:-30} * 5; i++)); do
+    if [[ -n "$sig" ]]; then
+      log "node $NODE_NAME (pid $pid) still running: SIG$sig"
+      kill -"$sig" "$pid" 2>/dev/null || true
+      wait=10
+    fi
+    for ((i = 0; i < wait * 5; i++)); do
       kill -0 "$pid" 2>/dev/null || return 0
       sleep 0.2
     done
