@@ -112,7 +112,10 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   }
 
   urls.version = await readVersion(urls.management);
-  if (process.env.WARREN_BROKER_SERIES && !external) console.log(`[broker] RabbitMQ ${urls.version} (series ${process.env.WARREN_BROKER_SERIES}, ${urls.management.replace(/\/\/[^@/]*@/, '//')})`);
+  const series = process.env.WARREN_BROKER_SERIES;
+  const where = urls.management.replace(/\/\/[^@/]*@/, '//'); // no credentials in the log
+  if (series && external) console.log(`[broker] WARREN_TEST_MANAGEMENT_URL names the broker (RabbitMQ ${urls.version}, ${where}): WARREN_BROKER_SERIES=${series} is not used`);
+  else if (series) console.log(`[broker] RabbitMQ ${urls.version} (series ${series}, ${where})`);
 
   // provide/inject rather than process.env: env set here would leak into the
   // `unit` project's workers too when both projects run.
