@@ -24,6 +24,8 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           exclude: ['**/node_modules/**', 'test/integration/cluster.test.ts'],
+          // Starts the node of the series WARREN_BROKER_SERIES names (3.10 by default;
+          // `npm run test:latest` / `test:4.0` run this project on a 4.x node).
           globalSetup: ['test/setup/broker.ts'],
           // Each test works in its own fresh vhost, so files may run in parallel.
           testTimeout: 60_000,
@@ -32,8 +34,9 @@ export default defineConfig({
       },
       {
         // A 3-node cluster of its own (scripts/broker.sh cluster-start, in the
-        // file's beforeAll), booted after every other file has finished: on
-        // two cores, three more nodes starting would slow the other tests.
+        // file's beforeAll; of the series WARREN_BROKER_SERIES names), booted
+        // after every other file has finished: on two cores, three more nodes
+        // starting would slow the other tests.
         extends: true,
         test: {
           name: 'cluster',

@@ -1,42 +1,59 @@
 #!/usr/bin/env bash
-# Private RabbitMQ node for Warren's integration tests.
+# Private RabbitMQ nodes for Warren's integration tests, one per series.
 #
-# Usage: scripts/broker.sh {start|stop|restart|status|env|url|logs|reset}
-#        scripts/broker.sh {cluster-start|cluster-stop|cluster-env|cluster-stop-node N|cluster-start-node N|cluster-ctl N ARGS|cluster-reset}
+# Usage: scripts/broker.sh [--series S] {start|stop|restart|status|env|url|amqp-url|logs|reset|chroot-remove}
+#        scripts/broker.sh [--series S] {cluster-start|cluster-stop|cluster-env|cluster-stop-node N|cluster-start-node N|cluster-ctl N ARGS|cluster-reset}
 #
-#   start    install rabbitmq-server if missing (root + apt only), start a
-#            private node bound to 127.0.0.1 and wait until the management API
-#            answers. Idempotent: exits 0 at once if the node already answers.
-#   stop     stop the node (tolerates "not running").
+#   --series S  (or WARREN_BROKER_SERIES=S; the argument wins) the RabbitMQ series:
+#            3.10 (default) the host's Debian rabbitmq-server;
+#            4.0            Debian trixie's, in a chroot;
+#            4.3 / latest   Debian sid's (4.3.x), in a chroot.
+#            Each series has its own node name, ports and state; see
+#            scripts/broker-series.sh for the table and the chroot's layout.
+#
+#   start    install RabbitMQ if missing (3.10: apt-get on the host; 4.x: build
+#            the chroot, a few minutes once, then cached; root + apt only),
+#            start a private node bound to 127.0.0.1 and wait until the
+#            management API answers. Idempotent: exits 0 at once if the node
+#            already answers.
+#   stop     stop the node (tolerates "not running"); a 4.x node's chroot gets
+#            its proc unmounted once nothing runs in it.
 #   restart  stop then start.
 #   status   exit 0 if the node is running and its management API answers.
 #   env      print `export WARREN_MANAGEMENT_URL=...` / `export WARREN_AMQP_URL=...`
 #            (use: eval "$(scripts/broker.sh env)").
 #   url      print the management URL only (amqp-url: the AMQP URL).
 #   logs     print the tail of the node's log file.
-#   reset    stop the node and delete all of its state (.broker/).
+#   reset    stop the node and delete all of its state (3.10: .broker/, the
+#            3.10 cluster's included; 4.x: the node's directory in the chroot).
+#   chroot-remove   (4.x) delete the series' chroot, state included; the next
+#                   start builds it again. Refused while a node runs in it.
 #
-#   cluster-start   a 3-node cluster on loopback: warren-c1..3@localhost, AMQP
-#                   56731-56733, management 15691-15693, distribution
-#                   25691-25693, state under .broker/cluster/cN (one shared
-#                   Erlang cookie); c2 and c3 `join_cluster` c1. Idempotent:
-#                   starts the nodes that are down, joins those not joined.
-#                   Prints WARREN_CLUSTER_MANAGEMENT_URLS / _AMQP_URLS (comma lists).
+#   cluster-start   a 3-node cluster on loopback (3.10: warren-c1..3@localhost,
+#                   AMQP 56731-56733, management 15691-15693, distribution
+#                   25691-25693, state under .broker/cluster/cN; 4.x: see
+#                   scripts/broker-series.sh), one shared Erlang cookie; c2 and
+#                   c3 join c1. Idempotent: starts the nodes that are down, joins
+#                   those not joined. Prints WARREN_CLUSTER_MANAGEMENT_URLS /
+#                   _AMQP_URLS (comma lists) and WARREN_CLUSTER_NODES.
 #   cluster-stop    stop the three nodes (their state is kept).
 #   cluster-stop-node N / cluster-start-node N   one node (1-3), for failover tests.
 #   cluster-env     print the cluster's URL lists.
 #   cluster-ctl N ARGS...   rabbitmqctl ARGS on node N (e.g. to raise an alarm).
-#   cluster-reset   stop the cluster and delete .broker/cluster/.
+#   cluster-reset   stop the cluster and delete its state.
 #   (WARREN_CLUSTER_NODE_PREFIX renames the nodes, WARREN_CLUSTER_PORT_SHIFT
 #   adds to all their ports: for a second checkout on the same machine.)
 #
-# Everything (data, logs, config, Erlang cookie) lives under $REPO/.broker/.
-# Environment overrides:
+# 3.10 keeps everything (data, logs, config, Erlang cookie) under $REPO/.broker/;
+# a 4.x node keeps it inside its chroot (it sees nothing else).
+# Environment overrides (defaults: the series' own, as listed for 3.10):
+#   WARREN_BROKER_SERIES     3.10 | 4.0 | 4.3 | latest (default 3.10)
+#   WARREN_CHROOT_BASE       where the 4.x chroots live (default /var/cache/warren)
 #   WARREN_BROKER_NODE       node name          (default warren-test@localhost)
 #   WARREN_BROKER_AMQP_PORT  AMQP listener      (default 56720)
 #   WARREN_BROKER_MGMT_PORT  management HTTP    (default 15680)
 #   WARREN_BROKER_DIST_PORT  Erlang distribution (default 25680)
-#   WARREN_BROKER_DIR        state directory    (default $REPO/.broker)
+#   WARREN_BROKER_DIR        state directory    (default $REPO/.broker; 4.x: inside the chroot)
 #   WARREN_BROKER_TIMEOUT    start timeout, s   (default 120)
 #   WARREN_BROKER_CTL_PORT_MIN  first dist port for rabbitmqctl & co (default 35690, range of 20)
 #   WARREN_RABBITMQ_BIN      RabbitMQ bin dir   (default /usr/lib/rabbitmq/bin; testing only)
@@ -57,11 +74,23 @@ set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RMQ_BIN="${WARREN_RABBITMQ_BIN:-/usr/lib/rabbitmq/bin}" # override only for testing the install path
 
-NODE_NAME="${WARREN_BROKER_NODE:-warren-test@localhost}"
-AMQP_PORT="${WARREN_BROKER_AMQP_PORT:-56720}"
-MGMT_PORT="${WARREN_BROKER_MGMT_PORT:-15680}"
-DIST_PORT="${WARREN_BROKER_DIST_PORT:-25680}"
-BROKER_DIR="${WARREN_BROKER_DIR:-$REPO/.broker}"
+log() { printf '[broker] %s\n' "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# shellcheck source=scripts/broker-series.sh
+source "$REPO/scripts/broker-series.sh"
+SERIES_ARG="${WARREN_BROKER_SERIES:-3.10}"
+case "${1:-}" in
+  --series) SERIES_ARG="${2:-}" && shift 2 ;;
+  --series=*) SERIES_ARG="${1#--series=}" && shift ;;
+esac
+select_series "$SERIES_ARG"
+
+NODE_NAME="${WARREN_BROKER_NODE:-$DEF_NODE}"
+AMQP_PORT="${WARREN_BROKER_AMQP_PORT:-$DEF_AMQP}"
+MGMT_PORT="${WARREN_BROKER_MGMT_PORT:-$DEF_MGMT}"
+DIST_PORT="${WARREN_BROKER_DIST_PORT:-$DEF_DIST}"
+BROKER_DIR="${WARREN_BROKER_DIR:-$(series_dir "$NODE_NAME")}"
 START_TIMEOUT="${WARREN_BROKER_TIMEOUT:-120}"
 
 MGMT_URL="http://guest:guest@127.0.0.1:${MGMT_PORT}"
@@ -75,27 +104,29 @@ LOG_DIR="$BROKER_DIR/log"
 CONSOLE_LOG="$LOG_DIR/console.log"
 NODE_LOG="$LOG_DIR/${NODE_NAME}.log"
 
-log() { printf '[broker] %s\n' "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-
 # --- environment for every rabbitmq-* invocation -----------------------------
 # We call /usr/lib/rabbitmq/bin/* directly (Debian's /usr/sbin wrappers switch to
 # the rabbitmq user and use the system node). Everything below makes the node
 # private: its own HOME (=> own .erlang.cookie), own dirs, own ports, own name,
 # and no system-wide rabbitmq-env.conf / advanced.config leaking in.
+# Paths are the node's view: a chrooted node's differ from the host's (node_path).
 rmq_env() {
-  export HOME="${WARREN_BROKER_HOME:-$BROKER_DIR/home}" # the cluster shares one (one cookie)
+  check_inside_root "$BROKER_DIR" "${WARREN_BROKER_HOME:-$BROKER_DIR/home}"
+  local nd
+  nd="$(node_path "$BROKER_DIR")"
+  export HOME
+  HOME="$(node_path "${WARREN_BROKER_HOME:-$BROKER_DIR/home}")" # the cluster shares one (one cookie)
   export RABBITMQ_NODENAME="$NODE_NAME"
   export RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
   export RABBITMQ_NODE_PORT="$AMQP_PORT"
   export RABBITMQ_DIST_PORT="$DIST_PORT"
-  export RABBITMQ_MNESIA_BASE="$BROKER_DIR/mnesia"
-  export RABBITMQ_LOG_BASE="$LOG_DIR"
-  export RABBITMQ_CONFIG_FILE="$BROKER_DIR/rabbitmq.conf"
-  export RABBITMQ_ADVANCED_CONFIG_FILE="$BROKER_DIR/advanced.config"
-  export RABBITMQ_CONF_ENV_FILE="$BROKER_DIR/rabbitmq-env.conf"
-  export RABBITMQ_ENABLED_PLUGINS_FILE="$BROKER_DIR/enabled_plugins"
-  export RABBITMQ_PID_FILE="$BROKER_DIR/rabbitmq.pid"
+  export RABBITMQ_MNESIA_BASE="$nd/mnesia"
+  export RABBITMQ_LOG_BASE="$nd/log"
+  export RABBITMQ_CONFIG_FILE="$nd/rabbitmq.conf"
+  export RABBITMQ_ADVANCED_CONFIG_FILE="$nd/advanced.config"
+  export RABBITMQ_CONF_ENV_FILE="$nd/rabbitmq-env.conf"
+  export RABBITMQ_ENABLED_PLUGINS_FILE="$nd/enabled_plugins"
+  export RABBITMQ_PID_FILE="$nd/rabbitmq.pid"
   # Erlang distribution listener on loopback only (default is all interfaces).
   # No scheduler busy-waiting: on a small shared CI machine, idle nodes (up to
   # four here) must not spin the cores the tests need.
@@ -104,12 +135,12 @@ rmq_env() {
   unset RABBITMQ_USE_LONGNAME || true
   # The CLI tools (rabbitmqctl & co) are Erlang nodes too; keep them off the
   # system node's CLI port range (35672-35682) to avoid needless clashes.
-  export RABBITMQ_CTL_DIST_PORT_MIN="${WARREN_BROKER_CTL_PORT_MIN:-35690}"
+  export RABBITMQ_CTL_DIST_PORT_MIN="${WARREN_BROKER_CTL_PORT_MIN:-$DEF_CTL}"
   export RABBITMQ_CTL_DIST_PORT_MAX="$((RABBITMQ_CTL_DIST_PORT_MIN + 20))"
 }
 
-ctl() { "$RMQ_BIN/rabbitmqctl" -n "$NODE_NAME" "$@"; }
-diag() { "$RMQ_BIN/rabbitmq-diagnostics" -n "$NODE_NAME" "$@"; }
+ctl() { rmq_exec "$RMQ_BIN/rabbitmqctl" -n "$NODE_NAME" "$@"; }
+diag() { rmq_exec "$RMQ_BIN/rabbitmq-diagnostics" -n "$NODE_NAME" "$@"; }
 
 # --- small node.js helpers (curl may not exist on CI) -------------------------
 
@@ -233,6 +264,7 @@ fail_start() {
 }
 
 ensure_installed() {
+  if [[ -n "$ROOT" ]]; then ensure_chroot; return 0; fi
   [[ -x "$RMQ_BIN/rabbitmq-server" ]] && return 0
   if [[ "$(id -u)" != 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
     die "RabbitMQ is not installed ($RMQ_BIN/rabbitmq-server missing).
@@ -290,7 +322,7 @@ EOF
 
   # Enable management plus the plugins later features need, when available.
   local plugins_dir wanted=() p
-  plugins_dir="$(ls -d /usr/lib/rabbitmq/lib/rabbitmq_server-*/plugins 2>/dev/null | sort -V | tail -n 1 || true)"
+  plugins_dir="$(ls -d "$ROOT"/usr/lib/rabbitmq/lib/rabbitmq_server-*/plugins 2>/dev/null | sort -V | tail -n 1 || true)"
   # (The cluster's nodes boot with management alone: faster, and all they need.)
   for p in ${PLUGINS:-rabbitmq_management rabbitmq_shovel rabbitmq_shovel_management \
     rabbitmq_federation rabbitmq_federation_management rabbitmq_consistent_hash_exchange}; do
@@ -350,6 +382,8 @@ cmd_start() {
     print_env
     return 0
   fi
+  # A chrooted node's state lives in the chroot: build that first.
+  [[ -z "$ROOT" ]] || ensure_chroot
   # Serialise concurrent starts (e.g. two vitest runs at once).
   mkdir -p "$BROKER_DIR"
   if command -v flock >/dev/null 2>&1; then
@@ -378,12 +412,15 @@ cmd_start() {
       die "port(s) $busy on 127.0.0.1 already in use by something else.
   Pick free ports with WARREN_BROKER_AMQP_PORT / WARREN_BROKER_MGMT_PORT / WARREN_BROKER_DIST_PORT."
     fi
-    log "starting $NODE_NAME (amqp 127.0.0.1:$AMQP_PORT, management 127.0.0.1:$MGMT_PORT, dist $DIST_PORT) ..."
+    chroot_prepare
+    local server=("$RMQ_BIN/rabbitmq-server")
+    [[ -z "$ROOT" ]] || server=(chroot "$ROOT" "${server[@]}")
+    log "starting $NODE_NAME (RabbitMQ $SERIES${ROOT:+ in $ROOT}, amqp 127.0.0.1:$AMQP_PORT, management 127.0.0.1:$MGMT_PORT, dist $DIST_PORT) ..."
     printf '\n==== %s start ====\n' "$(date '+%F %T')" >>"$CONSOLE_LOG"
     # Own session (setsid) + no inherited stdio, so the node outlives this shell
     # and callers that capture our output (vitest globalSetup) are not kept waiting.
-    # 9>&- : the node must not inherit (and hold forever) the start lock.
-    setsid nohup "$RMQ_BIN/rabbitmq-server" </dev/null >>"$CONSOLE_LOG" 2>&1 9>&- &
+    # 9>&- 8>&- : the node must not inherit (and hold forever) the locks.
+    setsid nohup "${server[@]}" </dev/null >>"$CONSOLE_LOG" 2>&1 9>&- 8>&- &
     SERVER_PID=$!
     echo "$SERVER_PID" >"$BROKER_DIR/server-wrapper.pid"
 
@@ -406,19 +443,52 @@ cmd_start() {
   print_env
 }
 
+# The pid of this node's VM, from its pid file, if that process still runs it.
+node_pid() {
+  local pid
+  pid="$(cat "$BROKER_DIR/rabbitmq.pid" 2>/dev/null)" || return 1
+  # (4.x passes the node name in the environment only, not on the command line.)
+  [[ "$pid" =~ ^[0-9]+$ ]] && tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qxF -- "RABBITMQ_NODENAME=$NODE_NAME" && printf '%s\n' "$pid"
+}
+
+# Wait up to $2 s for pid $1 to exit; then SIGTERM it (10 s), then SIGKILL it.
+reap() {
+  local pid=$1 i sig wait=$2
+  for sig in "" TERM KILL; do
+    if [[ -n "$sig" ]]; then
+      log "node $NODE_NAME (pid $pid) still running: SIG$sig"
+      kill -"$sig" "$pid" 2>/dev/null || true
+      wait=10
+    fi
+    for ((i = 0; i < wait * 5; i++)); do
+      kill -0 "$pid" 2>/dev/null || return 0
+      sleep 0.2
+    done
+  done
+  kill -0 "$pid" 2>/dev/null && die "node $NODE_NAME (pid $pid) survived SIGKILL"
+  return 0
+}
+
 cmd_stop() {
-  [[ -x "$RMQ_BIN/rabbitmqctl" ]] || { log "RabbitMQ not installed; nothing to stop"; return 0; }
+  rmq_installed || { log "RabbitMQ $SERIES not installed; nothing to stop"; return 0; }
   rmq_env
+  local pid
+  pid="$(node_pid)" || pid=""
   if ! node_running; then
+    # A VM that no longer answers (hung, or half-started) still holds the ports.
+    [[ -z "$pid" ]] || reap "$pid" 0
     log "not running"
+    chroot_release
     return 0
   fi
   log "stopping $NODE_NAME ..."
   # `shutdown` waits for the OS process to exit.
   ctl shutdown >/dev/null 2>&1 || ctl stop >/dev/null 2>&1 || true
+  [[ -z "$pid" ]] || reap "$pid" 30
   if node_running; then
     die "node $NODE_NAME still running after shutdown"
   fi
+  chroot_release
   log "stopped"
 }
 
@@ -427,7 +497,7 @@ cmd_status() {
     log "running ($NODE_NAME, management on 127.0.0.1:$MGMT_PORT, amqp on 127.0.0.1:$AMQP_PORT)"
     return 0
   fi
-  if [[ -x "$RMQ_BIN/rabbitmqctl" ]]; then
+  if rmq_installed; then
     rmq_env
     if node_running; then
       log "node $NODE_NAME is up but the management API is not answering"
@@ -439,9 +509,9 @@ cmd_status() {
 }
 
 # --- the 3-node cluster ---------------------------------------------------------
-CLUSTER_BASE="${WARREN_CLUSTER_DIR:-$BROKER_DIR/cluster}"
+CLUSTER_BASE="${WARREN_CLUSTER_DIR:-${CLUSTER_DEF_DIR:-$BROKER_DIR/cluster}}"
 CLUSTER_SIZE=3
-CLUSTER_PREFIX="${WARREN_CLUSTER_NODE_PREFIX:-warren-c}"
+CLUSTER_PREFIX="${WARREN_CLUSTER_NODE_PREFIX:-$CLUSTER_DEF_PREFIX}"
 CLUSTER_SHIFT="${WARREN_CLUSTER_PORT_SHIFT:-0}"
 cluster_port() { echo $(($1 + CLUSTER_SHIFT + $2)); } # base, node
 
@@ -450,9 +520,9 @@ cluster_node() {
   local i=$1
   [[ "$i" =~ ^[1-3]$ ]] || die "cluster node must be 1, 2 or 3 (got '$i')"
   NODE_NAME="${CLUSTER_PREFIX}${i}@localhost"
-  AMQP_PORT=$(cluster_port 56730 "$i")
-  MGMT_PORT=$(cluster_port 15690 "$i")
-  DIST_PORT=$(cluster_port 25690 "$i")
+  AMQP_PORT=$(cluster_port "$CLUSTER_DEF_AMQP" "$i")
+  MGMT_PORT=$(cluster_port "$CLUSTER_DEF_MGMT" "$i")
+  DIST_PORT=$(cluster_port "$CLUSTER_DEF_DIST" "$i")
   BROKER_DIR="$CLUSTER_BASE/c${i}"
   LOG_DIR="$BROKER_DIR/log"
   CONSOLE_LOG="$LOG_DIR/console.log"
@@ -464,18 +534,21 @@ cluster_node() {
   PLUGINS="rabbitmq_management"
   TLS_ENABLED=0
   ((i == 1)) || CLUSTER_SEED="${CLUSTER_PREFIX}1@localhost"
+  check_inside_root "$CLUSTER_BASE"
   mkdir -p "$WARREN_BROKER_HOME" && chmod 700 "$WARREN_BROKER_HOME"
 }
 
 cluster_env() {
-  local i m=() a=()
+  local i m=() a=() n=()
   for ((i = 1; i <= CLUSTER_SIZE; i++)); do
-    m+=("http://guest:guest@127.0.0.1:$(cluster_port 15690 "$i")")
-    a+=("amqp://guest:guest@127.0.0.1:$(cluster_port 56730 "$i")")
+    m+=("http://guest:guest@127.0.0.1:$(cluster_port "$CLUSTER_DEF_MGMT" "$i")")
+    a+=("amqp://guest:guest@127.0.0.1:$(cluster_port "$CLUSTER_DEF_AMQP" "$i")")
+    n+=("${CLUSTER_PREFIX}${i}@localhost")
   done
   local IFS=,
   printf 'export WARREN_CLUSTER_MANAGEMENT_URLS=%s\n' "${m[*]}"
   printf 'export WARREN_CLUSTER_AMQP_URLS=%s\n' "${a[*]}"
+  printf 'export WARREN_CLUSTER_NODES=%s\n' "${n[*]}"
 }
 
 # Start node $1 in a subshell (its own globals); output goes to stderr.
@@ -510,7 +583,7 @@ cmd_cluster_start() {
     pids+=($!)
   done
   for i in "${pids[@]}"; do wait "$i" || rc=$?; done
-  ((rc == 0)) || die "a cluster node did not start (see .broker/cluster/cN/log)"
+  ((rc == 0)) || die "a cluster node did not start (see $CLUSTER_BASE/cN/log)"
   for ((i = 2; i <= CLUSTER_SIZE; i++)); do cluster_join "$i"; done
   log "cluster ready in $((SECONDS - t0))s"
   cluster_env
@@ -538,7 +611,7 @@ case "${1:-}" in
     ;;
   cluster-reset)
     cmd_cluster_stop
-    rm -rf "$CLUSTER_BASE"
+    remove_tree "$CLUSTER_BASE"
     log "removed $CLUSTER_BASE"
     ;;
   start) cmd_start ;;
@@ -549,13 +622,14 @@ case "${1:-}" in
   url) printf '%s\n' "$MGMT_URL" ;;
   amqp-url) printf '%s\n' "$AMQP_URL" ;;
   logs) show_logs ;;
+  chroot-remove) cmd_chroot_remove ;;
   reset)
     cmd_stop
-    rm -rf "$BROKER_DIR"
+    remove_tree "$BROKER_DIR"
     log "removed $BROKER_DIR"
     ;;
   *)
-    echo "usage: $0 {start|stop|restart|status|env|url|amqp-url|logs|reset|cluster-start|cluster-stop|cluster-env|cluster-stop-node N|cluster-start-node N|cluster-ctl N ARGS|cluster-reset}" >&2
+    echo "usage: $0 [--series 3.10|4.0|4.3|latest] {start|stop|restart|status|env|url|amqp-url|logs|reset|chroot-remove|cluster-start|cluster-stop|cluster-env|cluster-stop-node N|cluster-start-node N|cluster-ctl N ARGS|cluster-reset}" >&2
     exit 64
     ;;
 esac

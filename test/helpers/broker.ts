@@ -20,7 +20,7 @@ export function testUrls(): TestUrls {
   } catch {
     provided = undefined;
   }
-  if (provided) return provided;
+  if (provided) return { management: provided.management, amqp: provided.amqp };
   const management = process.env.WARREN_TEST_MANAGEMENT_URL;
   const amqp = process.env.WARREN_TEST_AMQP_URL;
   if (!management || !amqp) {
@@ -47,6 +47,24 @@ export function testTls(): WarrenBrokerTls {
     );
   }
   return tls;
+}
+
+/** The test broker's RabbitMQ version (`rabbitmq_version` of /api/overview), e.g. "3.10.8" or "4.3.6". */
+export function brokerVersion(): string {
+  let version: string | undefined;
+  try {
+    version = inject('warrenBroker').version;
+  } catch {
+    version = undefined;
+  }
+  if (!version) throw new Error('No test broker version: run integration tests through the vitest `integration` project (test/setup/broker.ts reads it).');
+  return version;
+}
+
+/** Whether the test broker is RabbitMQ `major.minor` or later: branch a version-specific assertion on it. */
+export function brokerAtLeast(major: number, minor = 0): boolean {
+  const [ma = 0, mi = 0] = brokerVersion().split('.').map((n) => Number.parseInt(n, 10));
+  return ma > major || (ma === major && mi >= minor);
 }
 
 export interface MgmtResponse<T = unknown> {

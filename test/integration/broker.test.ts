@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { deleteVhost, freshVhost, mgmt, testUrls } from '../helpers/broker.js';
+import { brokerAtLeast, brokerVersion, deleteVhost, freshVhost, mgmt, testUrls } from '../helpers/broker.js';
 
 interface Overview {
   rabbitmq_version: string;
@@ -18,10 +18,23 @@ describe('test broker', () => {
     expect(urls.amqp).toMatch(/^amqps?:\/\//);
   });
 
-  it('answers GET /api/overview with a 3.x RabbitMQ', async () => {
+  it('answers GET /api/overview, and brokerVersion() is its rabbitmq_version', async () => {
     const res = await mgmt<Overview>('GET', '/api/overview');
     expect(res.status).toBe(200);
     expect(res.body.rabbitmq_version).toMatch(/^\d+\.\d+/);
+    expect(brokerVersion()).toBe(res.body.rabbitmq_version);
+    const [major = 0, minor = 0] = res.body.rabbitmq_version.split('.').map(Number);
+    expect(brokerAtLeast(major, minor)).toBe(true);
+    expect(brokerAtLeast(major, minor + 1)).toBe(false);
+    expect(brokerAtLeast(major + 1)).toBe(false);
+    expect(brokerAtLeast(3, 10)).toBe(true);
+  });
+
+  it('is the series WARREN_BROKER_SERIES asks for (when the suite started the broker)', () => {
+    const series = process.env.WARREN_BROKER_SERIES;
+    if (!series || process.env.WARREN_TEST_MANAGEMENT_URL) return;
+    const want = series === 'latest' ? '4.3' : series;
+    expect(brokerVersion().startsWith(`${want}.`), brokerVersion()).toBe(true);
   });
 
   it('creates and deletes a fresh vhost', async () => {

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freshVhosts, mgmt, testUrls } from '../helpers/broker.js';
+import { brokerAtLeast, freshVhosts, mgmt, testUrls } from '../helpers/broker.js';
 import { specFile, warren } from '../helpers/cli.js';
 import { applyPlan } from '../../src/apply/execute.js';
 import type { PlanDocument } from '../../src/model/plan.js';
@@ -195,21 +195,30 @@ describe('a definitions export with every kind', () => {
   });
 });
 
-describe('vhost default queue type on RabbitMQ 3.10', () => {
-  it('replaces an empty vhost to change it, and refuses when the vhost holds queues', async () => {
+describe('vhost default queue type', () => {
+  const spec = (v: string, dqt: string, queues: Record<string, unknown> = {}): string => specFile({ version: 1, vhosts: { [v]: { default_queue_type: dqt, queues } } });
+
+  it('is changed in place on RabbitMQ 3.12+; before, an empty vhost is replaced and one that holds queues refused', async () => {
     const v = vhost.adopt(unique('dqt'));
-    const spec = (dqt: string, queues: Record<string, unknown> = {}): string => specFile({ version: 1, vhosts: { [v]: { default_queue_type: dqt, queues } } });
-    await apply(spec('classic'));
-    const { plan } = await planJson(spec('quorum'));
-    expect(summary(plan)).toEqual([`replace vhost ${v}`]);
-    await apply(spec('quorum'));
-    await inSync(spec('quorum'));
+    const inPlace = brokerAtLeast(3, 12);
+    await apply(spec(v, 'classic'));
+    const { plan } = await planJson(spec(v, 'quorum'));
+    expect(summary(plan)).toEqual([`${inPlace ? 'update' : 'replace'} vhost ${v}`]);
+    await apply(spec(v, 'quorum'));
+    await inSync(spec(v, 'quorum'));
     expect((await mgmt<{ default_queue_type: string }>('GET', `/api/vhosts/${enc(v)}`)).body.default_queue_type).toBe('quorum');
 
-    await apply(spec('quorum', { q: {} }));
-    const refused = await warren('plan', spec('classic', { q: {} }));
-    expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('VHOST_DEFAULT_QUEUE_TYPE_IMMUTABLE');
-    expect(refused.stderr).toContain('1 queue');
+    await apply(spec(v, 'quorum', { q: {} }));
+    if (inPlace) {
+      // A queue without `type` follows the vhost's default, so it is replaced with it.
+      const changed = await planJson(spec(v, 'classic', { q: {} }));
+      expect(summary(changed.plan)).toEqual([`update vhost ${v}`, `replace queue q`]);
+      expect(changed.raw + changed.text).not.toContain('VHOST_DEFAULT_QUEUE_TYPE_IMMUTABLE');
+    } else {
+      const refused = await warren('plan', spec(v, 'classic', { q: {} }));
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('VHOST_DEFAULT_QUEUE_TYPE_IMMUTABLE');
+      expect(refused.stderr).toContain('1 queue');
+    }
   });
 });

@@ -4,9 +4,13 @@
  * - If WARREN_TEST_MANAGEMENT_URL is set, that broker is used as-is
  *   (WARREN_TEST_AMQP_URL defaults to amqp://<same user:pass@host>:5672).
  * - Otherwise `bash scripts/broker.sh start` is run (idempotent: fast when the
- *   private node is already up; installs/starts it otherwise).
+ *   private node is already up; installs/starts it otherwise). The script
+ *   inherits WARREN_BROKER_SERIES (3.10 by default, 4.0, 4.3 or latest), so
+ *   `WARREN_BROKER_SERIES=4.3 vitest run --project integration` runs the suite
+ *   against that series' node.
  *
- * The URLs reach test workers via `inject('warrenBroker')`; use testUrls()
+ * The URLs and the broker's version (`rabbitmq_version` of /api/overview) reach
+ * test workers via `inject('warrenBroker')`; use testUrls() and brokerVersion()
  * from test/helpers/broker.ts.
  * The broker's TLS listeners (optional `tls`): from the script's WARREN_TLS_*
  * lines, or with WARREN_TEST_MANAGEMENT_URL from WARREN_TEST_TLS_MANAGEMENT_URL,
@@ -21,6 +25,8 @@ import type { TestProject } from 'vitest/node';
 export interface WarrenBrokerUrls {
   management: string;
   amqp: string;
+  /** The broker's `rabbitmq_version`, e.g. "3.10.8" or "4.3.6". */
+  version?: string;
   /** The same broker's TLS listeners, when it has them */
   tls?: WarrenBrokerTls;
 }
@@ -89,6 +95,29 @@ function defaultAmqpFor(management: string): string {
   return `amqp://${auth}${u.hostname}:5672`;
 }
 
+/** `rabbitmq_version` from GET /api/overview (credentials from the URL go in a header). */
+async function readVersion(management: string): Promise<string> {
+  const u = new URL(management);
+  const auth = Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64');
+  const base = `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}`;
+  let lastError = '';
+  // A node that has just started may answer 503 for a moment.
+  for (let i = 0; i < 20; i++) {
+    try {
+      const res = await fetch(`${base}/api/overview`, { headers: { authorization: `Basic ${auth}`, accept: 'application/json' }, signal: AbortSignal.timeout(10_000) });
+      if (res.ok) {
+        const body = (await res.json()) as { rabbitmq_version?: unknown };
+        if (typeof body.rabbitmq_version === 'string') return body.rabbitmq_version;
+        lastError = 'no rabbitmq_version in the answer';
+      } else lastError = `HTTP ${res.status}`;
+    } catch (err) {
+      lastError = err instanceof Error ? err.message : String(err);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`cannot read the test broker's version from GET ${base}/api/overview: ${lastError}`);
+}
+
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
   let urls: WarrenBrokerUrls;
   let startedByUs = false;
@@ -110,6 +139,12 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     const secs = (Date.now() - t0) / 1000;
     if (secs > 2) console.log(`[broker] RabbitMQ ready in ${secs.toFixed(1)}s (${urls.management})`);
   }
+
+  urls.version = await readVersion(urls.management);
+  const series = process.env.WARREN_BROKER_SERIES;
+  const where = urls.management.replace(/\/\/[^@/]*@/, '//'); // no credentials in the log
+  if (series && external) console.log(`[broker] WARREN_TEST_MANAGEMENT_URL names the broker (RabbitMQ ${urls.version}, ${where}): WARREN_BROKER_SERIES=${series} is not used`);
+  else if (series) console.log(`[broker] RabbitMQ ${urls.version} (series ${series}, ${where})`);
 
   // provide/inject rather than process.env: env set here would leak into the
   // `unit` project's workers too when both projects run.
