@@ -23,7 +23,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
-          exclude: ['**/node_modules/**', 'test/integration/cluster.test.ts'],
+          exclude: ['**/node_modules/**', 'test/integration/cluster.test.ts', 'test/integration/fresh-broker.test.ts'],
           globalSetup: ['test/setup/broker.ts'],
           // Each test works in its own fresh vhost, so files may run in parallel.
           testTimeout: 60_000,
@@ -37,7 +37,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'cluster',
-          include: ['test/integration/cluster.test.ts'],
+          // fresh-broker.test.ts restarts a node of its own: after the others too
+          include: ['test/integration/cluster.test.ts', 'test/integration/fresh-broker.test.ts'],
           sequence: { groupOrder: 1 },
           testTimeout: 120_000,
           hookTimeout: 240_000,

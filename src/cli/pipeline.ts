@@ -36,8 +36,8 @@ export async function computePlan(desired: Desired, endpoints: Endpoints, prune:
       readLive(client, desired.vhosts),
       neededPlugins(desired).size > 0 ? readRunningApplications(client) : undefined,
     ]);
-    const broker = plugins === undefined ? observed.broker : { ...observed.broker, plugins };
-    const brokerErrors: Diagnostic[] = checkAgainstBroker(desired, broker);
+    const broker = plugins?.plugins === undefined ? observed.broker : { ...observed.broker, plugins: plugins.plugins };
+    const brokerErrors: Diagnostic[] = [...checkAgainstBroker(desired, broker), ...(plugins?.warnings ?? [])];
     if (hasErrors(brokerErrors)) throw new WarrenError(brokerErrors.filter((d) => d.severity === 'error'));
     const result = diff(desired, observed, { prune, protectedUsers: endpointUsers(endpoints) });
     // A change the broker cannot make (a vhost default queue type on 3.10/3.11 with queues in it) stops the plan.
