@@ -8,12 +8,13 @@
  * unit of parallelism). On the first failure nothing new is started; steps in
  * flight finish and are recorded; the rest is pending. When the broker closes
  * a whole connection, the failure is pinned on the step that caused it
- * (apply/attribution) and the others that died with it, unconfirmed, are
- * pending. Channels, connections and the HTTP pool are closed in every case.
+ * (apply/attribution; when the broker's reason names none, by sending each
+ * declaration that was in flight again alone) and the others that died with
+ * it, unconfirmed, are pending. Channels, connections and the HTTP pool are closed in every case.
  * Nothing is written to stdout.
  */
 import type { Channel } from 'amqplib';
-import type { Diagnostic } from '../model/diagnostics.js';
+import { diagnostic, type Diagnostic } from '../model/diagnostics.js';
 import { PHASES, type PlanDocument, type PlannedChange } from '../model/plan.js';
 import { ManagementClient } from '../live/http.js';
 import { splitUrls, unreachableWarnings } from '../live/endpoints.js';
@@ -126,6 +127,8 @@ export async function applyPlan(plan: PlanDocument, endpoints: ApplyEndpoints, o
   const losses: Array<ConnectionLoss<VhostConnection> & { readonly seq: number }> = [];
   let seq = 0;
   const stopped = (): boolean => failures.length > 0 || losses.length > 0;
+  /** Steps in flight when their connection was lost, never confirmed: pending */
+  const notConfirmed = new Set<number>();
   const started = new Set<number>();
 
   const fail = (index: number, change: PlannedChange, err: unknown, conn: VhostConnection | undefined): void => {
@@ -139,11 +142,10 @@ export async function applyPlan(plan: PlanDocument, endpoints: ApplyEndpoints, o
     emit({ type: 'failed', change, error });
   };
 
-  const worker = async (queue: Array<[number, PlannedChange]>, vhost: string): Promise<void> => {
+  const contextFor = (vhost: string, conn: () => VhostConnection): StepContext => {
     let channel: Channel | null = null;
     let channelDead = false;
-    const conn = (): VhostConnection => connectionFor(vhost);
-    const ctx: StepContext = {
+    return {
       http,
       env: options.env ?? {},
       allowDataLoss: options.allowDataLoss,
@@ -164,6 +166,11 @@ export async function applyPlan(plan: PlanDocument, endpoints: ApplyEndpoints, o
       },
       note: (message, change) => emit({ type: 'note', message, change }),
     };
+  };
+
+  const worker = async (queue: Array<[number, PlannedChange]>, vhost: string): Promise<void> => {
+    const conn = (): VhostConnection => connectionFor(vhost);
+    let ctx = contextFor(vhost, conn);
     while (!stopped()) {
       const next = queue.shift();
       if (!next) return;
@@ -177,7 +184,55 @@ export async function applyPlan(plan: PlanDocument, endpoints: ApplyEndpoints, o
       } catch (err) {
         fail(index, change, err, needsChannel(change) ? conn() : undefined);
         // The broker closed this channel; the next step gets a fresh one.
-        channel = null;
+        ctx = contextFor(vhost, conn);
+      }
+    }
+  };
+
+  /**
+   * When the broker closed a connection with several declarations in flight
+   * and its reason names none of them (attribution), each is replayed alone,
+   * in plan order, on a connection of its own: declares are idempotent. The
+   * first that loses its connection again caused it; those before it are
+   * applied; the rest stay unconfirmed. Only on such a failure, and never for
+   * deletes, replaces or migrations.
+   */
+  const replayUnexplained = async (): Promise<void> => {
+    const unexplained = attributeLosses(losses).blamed.filter((b) => !b.certain);
+    for (const { loss } of unexplained) {
+      const group = losses.filter((l) => l.connection === loss.connection).sort((a, b) => a.index - b.index);
+      let found = false;
+      for (const l of group) {
+        if (found) {
+          // not replayed: unconfirmed, blamed on nobody
+          losses.splice(losses.indexOf(l), 1);
+          notConfirmed.add(l.index);
+          continue;
+        }
+        if (!replayable(l.change, options.migrate === true)) break;
+        const own = new VhostConnection(l.change.vhost, amqpTarget(endpoints.amqp, l.change.vhost), connectTimeoutMs);
+        connections.set(`\u0000replay ${l.index}`, own);
+        losses.splice(losses.indexOf(l), 1);
+        try {
+          await runStep(l.change, contextFor(l.change.vhost, () => own));
+          applied.push(l.change);
+          emit({ type: 'done', change: l.change });
+        } catch (err) {
+          // alone on its connection: a failure now is its own
+          fail(l.index, l.change, err, own);
+          found = true;
+        }
+      }
+      const first = group[0];
+      if (!found && first && !losses.some((l) => l.connection === loss.connection)) {
+        // every step in flight went through alone: the close was not about them
+        const why = first.closedBy ? `${first.closedBy.text}${first.closedBy.code === undefined ? '' : ` (AMQP ${first.closedBy.code})`}` : 'the connection was closed';
+        const error = diagnostic(
+          'APPLY_STEP_FAILED',
+          `the broker closed the AMQP connection to vhost '${first.change.vhost}' (${redactSecrets(why, secrets)}); the ${group.length} steps in flight on it were applied when sent again one by one, so none of them caused it; the apply stopped there: run it again`,
+        );
+        failures.push({ change: first.change, error, seq: first.seq });
+        emit({ type: 'failed', change: first.change, error });
       }
     }
   };
@@ -204,6 +259,7 @@ export async function applyPlan(plan: PlanDocument, endpoints: ApplyEndpoints, o
       }
       await Promise.all(workers);
     }
+    await replayUnexplained();
     const { blamed, unconfirmed } = attributeLosses(losses);
     for (const { loss, certain, bystanders } of blamed) {
       const error = lossDiagnostic(loss, certain, bystanders, secrets);
@@ -211,7 +267,7 @@ export async function applyPlan(plan: PlanDocument, endpoints: ApplyEndpoints, o
       emit({ type: 'failed', change: loss.change, error });
     }
     // Changes of a phase not in PHASES would never run; they stay pending.
-    const notConfirmed = new Set(unconfirmed.map((l) => l.index));
+    for (const l of unconfirmed) notConfirmed.add(l.index);
     const pending = indexed.filter(([i]) => !started.has(i) || notConfirmed.has(i)).map(([, c]) => c);
     const [first, ...others] = failures.sort((a, b) => a.seq - b.seq).map(({ change, error }): StepFailure => ({ change, error }));
     return {
@@ -276,6 +332,12 @@ function lossDiagnostic(loss: ConnectionLoss<VhostConnection>, certain: boolean,
     text: `the broker closed the AMQP connection to vhost '${change.vhost}'${which}: ${redactSecrets(closedBy.text, secrets)}`,
   });
   return { ...diag, message: diag.message + others };
+}
+
+/** A change that declares and nothing else: safe to send again. */
+function replayable(change: PlannedChange, migrate: boolean): boolean {
+  if (change.action !== 'create' && change.action !== 'update') return false;
+  return change.kind === 'exchange' || change.kind === 'binding' || (change.kind === 'queue' && !migrate);
 }
 
 function hasReplyCode(err: unknown): boolean {

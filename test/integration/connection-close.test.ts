@@ -115,3 +115,24 @@ describe('a declaration that makes the broker close the whole connection', () =>
     expect(live.body.map((q) => q.name).sort()).toEqual(names(fine));
   });
 });
+
+describe('a connection close whose reason names no declaration', () => {
+  it('is pinned by sending each declaration in flight again alone (a frame larger than frame_max)', async () => {
+    const v = await vhost('close-frame');
+    const fine = Array.from({ length: 12 }, (_, i) => queue(v, `q${String(i).padStart(2, '0')}`, {}, i % 2 === 0 ? 'quorum' : 'classic'));
+    // 3.10 closes the connection with 501 FRAME_ERROR ({frame_too_large,...}); 4.3.6 resets it
+    const big = queue(v, 'q-big', { 'x-note': 'x'.repeat(20_000) });
+    const p = plan([...fine.slice(0, 6), big, ...fine.slice(6)]);
+    const amqp = new URL(testUrls().amqp);
+    amqp.searchParams.set('frame_max', '8192'); // 4.3.6 refuses a connection that asks for less
+    const r = await applyPlan(p, { management: testUrls().management, amqp: amqp.toString() }, { allowDataLoss: false, concurrency: 4 });
+    console.info(`[close] applied ${r.applied.length}, pending ${r.pending.length}: ${r.failed?.error.message ?? ''}`);
+    expect(r.failed?.change.name).toBe('q-big');
+    expect(r.failed?.error.message).toContain("the broker closed the AMQP connection to vhost '");
+    expect(r.failed?.error.message).not.toMatch(/does not say which/);
+    accountsForAll(p, r);
+    expect((await mgmt('GET', `/api/queues/${seg(v)}/q-big`)).status).toBe(404);
+    const again = await run(plan(fine));
+    expect(again.failed).toBeNull();
+  });
+});
