@@ -198,7 +198,8 @@ export async function applyPlan(plan: PlanDocument, endpoints: ApplyEndpoints, o
    * deletes, replaces or migrations.
    */
   const replayUnexplained = async (): Promise<void> => {
-    const unexplained = attributeLosses(losses).blamed.filter((b) => !b.certain);
+    // Only closes the broker explained with a reply code: a reset or a cut network is no declaration's doing.
+    const unexplained = attributeLosses(losses).blamed.filter((b) => !b.certain && b.loss.closedBy?.code !== undefined);
     for (const { loss } of unexplained) {
       const group = losses.filter((l) => l.connection === loss.connection).sort((a, b) => a.index - b.index);
       let found = false;
