@@ -17,6 +17,7 @@ import type { Channel } from 'amqplib';
 import { diagnostic, type Diagnostic } from '../model/diagnostics.js';
 import { PHASES, type PlanDocument, type PlannedChange } from '../model/plan.js';
 import { ManagementClient } from '../live/http.js';
+import { phaseOf } from '../plan/order.js';
 import { splitUrls, unreachableWarnings } from '../live/endpoints.js';
 import { redactSecrets, urlPassword } from '../util/redact.js';
 import { amqpTarget, VhostConnection } from './amqp-connection.js';
@@ -242,7 +243,9 @@ export async function applyPlan(plan: PlanDocument, endpoints: ApplyEndpoints, o
     const indexed = plan.changes.map((c, i) => [i, c] as [number, PlannedChange]);
     for (const phase of PHASES) {
       if (stopped()) break;
-      const inPhase = indexed.filter(([, c]) => c.phase === phase);
+      // By kind and action, not the plan's `phase`: a plan saved by an older Warren may order a
+      // topic permission before its exchange, which 4.3 refuses.
+      const inPhase = indexed.filter(([, c]) => phaseOf(c) === phase);
       if (inPhase.length === 0) continue;
       const byVhost = new Map<string, Array<[number, PlannedChange]>>();
       for (const item of inPhase) {
@@ -267,7 +270,6 @@ export async function applyPlan(plan: PlanDocument, endpoints: ApplyEndpoints, o
       failures.push({ change: loss.change, error, seq: loss.seq });
       emit({ type: 'failed', change: loss.change, error });
     }
-    // Changes of a phase not in PHASES would never run; they stay pending.
     for (const l of unconfirmed) notConfirmed.add(l.index);
     const pending = indexed.filter(([i]) => !started.has(i) || notConfirmed.has(i)).map(([, c]) => c);
     const [first, ...others] = failures.sort((a, b) => a.seq - b.seq).map(({ change, error }): StepFailure => ({ change, error }));

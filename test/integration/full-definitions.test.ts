@@ -8,7 +8,7 @@
  * accepted it. It must apply cleanly and re-plan empty on every version.
  */
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/apply/execute.js';
 import { resourceKey, userLimitName } from '../../src/model/keys.js';
@@ -118,6 +118,21 @@ describe('a full definitions file on a fresh vhost', () => {
     expect(pruned.stdout).toContain('Verified');
     expect((await mgmt<unknown[]>('GET', `/api/vhosts/${enc(v)}/topic-permissions`)).body).toEqual([]);
     expect((await mgmt<unknown[]>('GET', `/api/queues/${enc(v)}`)).body).toEqual([]);
+  });
+
+  it('applies a plan saved by an older Warren, which put topic permissions before the exchanges', async () => {
+    const { file } = definitionsFile('full-defs-saved');
+    const planFile = specFile('', 'plan.json');
+    const saved = await warren('plan', file, '-o', planFile);
+    expect(saved.code, saved.stderr).toBe(0);
+    const doc = JSON.parse(readFileSync(planFile, 'utf8')) as { changes: Array<{ kind: string; phase: string }> };
+    // (without the shovel and upstream: their URIs hold passwords, which a saved plan cannot carry)
+    const old = doc.changes.filter((c) => c.kind !== 'parameter').map((c) => (c.kind === 'topic_permission' ? { ...c, phase: 'permissions' } : c));
+    const rank = (c: { kind: string; phase: string }): number => (c.phase === 'permissions' ? 0 : 1);
+    writeFileSync(planFile, JSON.stringify({ ...doc, changes: [...old].sort((a, b) => rank(a) - rank(b)) }));
+    const applied = await warren('apply', planFile);
+    expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+    expect(applied.stdout).toContain('Verified');
   });
 
   it('applies again after its vhost was deleted, and verifies, every time', async () => {
