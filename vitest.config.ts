@@ -23,7 +23,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
-          exclude: ['**/node_modules/**', 'test/integration/cluster.test.ts'],
+          exclude: ['**/node_modules/**', 'test/integration/cluster.test.ts', 'test/integration/fresh-broker.test.ts'],
           // Starts the node of the series WARREN_BROKER_SERIES names (3.10 by default;
           // `npm run test:latest` / `test:4.0` run this project on a 4.x node).
           globalSetup: ['test/setup/broker.ts'],
@@ -40,7 +40,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'cluster',
-          include: ['test/integration/cluster.test.ts'],
+          // fresh-broker.test.ts restarts a node of its own: after the others too
+          include: ['test/integration/cluster.test.ts', 'test/integration/fresh-broker.test.ts'],
           sequence: { groupOrder: 1 },
           testTimeout: 120_000,
           hookTimeout: 240_000,

@@ -26,7 +26,9 @@ export function parseAmqpError(err: unknown): AmqpFailure {
   const message = err instanceof Error ? err.message : String(err);
   const rawCode = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
   const m = /with message "(.*)"\s*$/s.exec(message);
-  return { code: typeof rawCode === 'number' ? rawCode : undefined, text: m?.[1] ?? message };
+  // 4.3's deprecated-feature refusals span several lines: one line reads better in every report
+  const text = (m?.[1] ?? message).replace(/\s*\n\s*/g, ' ');
+  return { code: typeof rawCode === 'number' ? rawCode : undefined, text };
 }
 
 /** What to do about a refusal, in words; '' when there is nothing specific to say. */
@@ -67,6 +69,12 @@ export function adviceFor(change: Pick<PlannedChange, 'action' | 'kind'>, failur
       return 'the AMQP user has no access to the vhost; grant it permissions there (rabbitmqctl set_permissions)';
     case 320:
       return 'the broker was shut down or the connection was closed by an operator; try again';
+    case 541: {
+      const feature = /Feature `([^`]+)` is deprecated/.exec(text)?.[1];
+      return feature === undefined
+        ? ''
+        : `the broker denies the deprecated feature '${feature}' (GET /api/deprecated-features); stop using it${feature === 'queue_master_locator' ? ' (use x-queue-leader-locator)' : ''}, or permit it in the broker's configuration (deprecated_features.permit.${feature} = true)`;
+    }
     default:
       return '';
   }

@@ -6,18 +6,24 @@
  * `concurrency` workers, each with its own AMQP channel on the vhost's one
  * connection (amqplib runs one RPC per channel at a time, so channels are the
  * unit of parallelism). On the first failure nothing new is started; steps in
- * flight finish and are recorded; the rest is pending. Channels, connections
- * and the HTTP pool are closed in every case. Nothing is written to stdout.
+ * flight finish and are recorded; the rest is pending. When the broker closes
+ * a whole connection, the failure is pinned on the step that caused it
+ * (apply/attribution; when the broker's reason names none, by sending each
+ * declaration that was in flight again alone) and the others that died with
+ * it, unconfirmed, are pending. Channels, connections and the HTTP pool are closed in every case.
+ * Nothing is written to stdout.
  */
 import type { Channel } from 'amqplib';
-import type { Diagnostic } from '../model/diagnostics.js';
+import { diagnostic, type Diagnostic } from '../model/diagnostics.js';
 import { PHASES, type PlanDocument, type PlannedChange } from '../model/plan.js';
 import { ManagementClient } from '../live/http.js';
+import { phaseOf } from '../plan/order.js';
 import { splitUrls, unreachableWarnings } from '../live/endpoints.js';
 import { redactSecrets, urlPassword } from '../util/redact.js';
 import type { TlsOptions } from '../live/tls.js';
 import { amqpTarget, VhostConnection } from './amqp-connection.js';
-import { amqpStepDiagnostic, stepDiagnostic, type AmqpFailure } from './errors.js';
+import { attributeLosses, type ConnectionLoss } from './attribution.js';
+import { amqpStepDiagnostic, stepDiagnostic } from './errors.js';
 import { needsChannel, runStep, type StepContext } from './steps.js';
 
 export interface ApplyEndpoints {
@@ -72,12 +78,16 @@ export interface ApplyResult {
   readonly applied: PlannedChange[];
   /** The first failure, or null when every change was applied */
   readonly failed: StepFailure | null;
-  /** Changes never started, in plan order */
+  /**
+   * Changes not applied and not failed, in plan order: never started, or in
+   * flight on a connection the broker closed because of another step (not
+   * confirmed; a re-run applies them).
+   */
   readonly pending: PlannedChange[];
   /**
    * Other steps that were already in flight when the first one failed and
-   * failed too (e.g. when the broker closed the connection under all of them).
-   * They are neither applied nor pending. Always set by `applyPlan`.
+   * failed too, each for its own reason. They are neither applied nor
+   * pending. Always set by `applyPlan`.
    */
   readonly alsoFailed?: StepFailure[];
   /** Endpoints of a URL list that did not answer (ENDPOINT_UNREACHABLE warnings). Always set by `applyPlan`. */
@@ -117,28 +127,30 @@ export async function applyPlan(plan: PlanDocument, endpoints: ApplyEndpoints, o
   };
 
   const applied: PlannedChange[] = [];
-  const failures: Array<StepFailure & { readonly causal: boolean }> = [];
+  /** Steps that failed on their own, and steps that died with their connection (judged when the apply stops) */
+  const failures: Array<StepFailure & { readonly seq: number }> = [];
+  const losses: Array<ConnectionLoss<VhostConnection> & { readonly seq: number }> = [];
+  let seq = 0;
+  const stopped = (): boolean => failures.length > 0 || losses.length > 0;
+  /** Steps in flight when their connection was lost, never confirmed: pending */
+  const notConfirmed = new Set<number>();
   const started = new Set<number>();
 
-  const fail = (change: PlannedChange, err: unknown, conn: VhostConnection | undefined): void => {
-    // A step that died with its connection reports why the broker closed it.
-    const closedBy = conn?.closed && !hasReplyCode(err) ? conn.closedBy : undefined;
-    const error = closedBy
-      ? amqpStepDiagnostic(change, {
-          code: closedBy.code,
-          text: `the broker closed the AMQP connection to vhost '${change.vhost}': ${redactSecrets(closedBy.text, secrets)}`,
-        })
-      : stepDiagnostic(change, err, secrets);
-    const causal = closedBy === undefined || causedClose(change, closedBy);
-    failures.push({ change, error, causal });
+  const fail = (index: number, change: PlannedChange, err: unknown, conn: VhostConnection | undefined): void => {
+    // Without a reply code of its own, a step whose connection is closed died with it.
+    if (conn?.closed && !hasReplyCode(err)) {
+      losses.push({ index, change, connection: conn, closedBy: conn.closedBy, seq: seq++ });
+      return;
+    }
+    const error = stepDiagnostic(change, err, secrets);
+    failures.push({ change, error, seq: seq++ });
     emit({ type: 'failed', change, error });
   };
 
-  const worker = async (queue: Array<[number, PlannedChange]>, vhost: string): Promise<void> => {
+  const contextFor = (vhost: string, conn: () => VhostConnection): StepContext => {
     let channel: Channel | null = null;
     let channelDead = false;
-    const conn = (): VhostConnection => connectionFor(vhost);
-    const ctx: StepContext = {
+    return {
       http,
       env: options.env ?? {},
       allowDataLoss: options.allowDataLoss,
@@ -159,7 +171,12 @@ export async function applyPlan(plan: PlanDocument, endpoints: ApplyEndpoints, o
       },
       note: (message, change) => emit({ type: 'note', message, change }),
     };
-    while (failures.length === 0) {
+  };
+
+  const worker = async (queue: Array<[number, PlannedChange]>, vhost: string): Promise<void> => {
+    const conn = (): VhostConnection => connectionFor(vhost);
+    let ctx = contextFor(vhost, conn);
+    while (!stopped()) {
       const next = queue.shift();
       if (!next) return;
       const [index, change] = next;
@@ -170,9 +187,58 @@ export async function applyPlan(plan: PlanDocument, endpoints: ApplyEndpoints, o
         applied.push(change);
         emit({ type: 'done', change });
       } catch (err) {
-        fail(change, err, needsChannel(change) ? conn() : undefined);
+        fail(index, change, err, needsChannel(change) ? conn() : undefined);
         // The broker closed this channel; the next step gets a fresh one.
-        channel = null;
+        ctx = contextFor(vhost, conn);
+      }
+    }
+  };
+
+  /**
+   * When the broker closed a connection with several declarations in flight
+   * and its reason names none of them (attribution), each is replayed alone,
+   * in plan order, on a connection of its own: declares are idempotent. The
+   * first that loses its connection again caused it; those before it are
+   * applied; the rest stay unconfirmed. Only on such a failure, and never for
+   * deletes, replaces or migrations.
+   */
+  const replayUnexplained = async (): Promise<void> => {
+    // Only closes the broker explained with a reply code: a reset or a cut network is no declaration's doing.
+    const unexplained = attributeLosses(losses).blamed.filter((b) => !b.certain && b.loss.closedBy?.code !== undefined);
+    for (const { loss } of unexplained) {
+      const group = losses.filter((l) => l.connection === loss.connection).sort((a, b) => a.index - b.index);
+      let found = false;
+      for (const l of group) {
+        if (found) {
+          // not replayed: unconfirmed, blamed on nobody
+          losses.splice(losses.indexOf(l), 1);
+          notConfirmed.add(l.index);
+          continue;
+        }
+        if (!replayable(l.change, options.migrate === true)) break;
+        const own = new VhostConnection(l.change.vhost, amqpTarget(endpoints.amqp, l.change.vhost), connectTimeoutMs);
+        connections.set(`\u0000replay ${l.index}`, own);
+        losses.splice(losses.indexOf(l), 1);
+        try {
+          await runStep(l.change, contextFor(l.change.vhost, () => own));
+          applied.push(l.change);
+          emit({ type: 'done', change: l.change });
+        } catch (err) {
+          // alone on its connection: a failure now is its own
+          fail(l.index, l.change, err, own);
+          found = true;
+        }
+      }
+      const first = group[0];
+      if (!found && first && !losses.some((l) => l.connection === loss.connection)) {
+        // every step in flight went through alone: the close was not about them
+        const why = first.closedBy ? `${first.closedBy.text}${first.closedBy.code === undefined ? '' : ` (AMQP ${first.closedBy.code})`}` : 'the connection was closed';
+        const error = diagnostic(
+          'APPLY_STEP_FAILED',
+          `the broker closed the AMQP connection to vhost '${first.change.vhost}' (${redactSecrets(why, secrets)}); the ${group.length} steps in flight on it were applied when sent again one by one, so none of them caused it; the apply stopped there: run it again`,
+        );
+        failures.push({ change: first.change, error, seq: first.seq });
+        emit({ type: 'failed', change: first.change, error });
       }
     }
   };
@@ -180,8 +246,10 @@ export async function applyPlan(plan: PlanDocument, endpoints: ApplyEndpoints, o
   try {
     const indexed = plan.changes.map((c, i) => [i, c] as [number, PlannedChange]);
     for (const phase of PHASES) {
-      if (failures.length > 0) break;
-      const inPhase = indexed.filter(([, c]) => c.phase === phase);
+      if (stopped()) break;
+      // By kind and action, not the plan's `phase`: a plan saved by an older Warren may order a
+      // topic permission before its exchange, which 4.3 refuses.
+      const inPhase = indexed.filter(([, c]) => phaseOf(c) === phase);
       if (inPhase.length === 0) continue;
       const byVhost = new Map<string, Array<[number, PlannedChange]>>();
       for (const item of inPhase) {
@@ -199,17 +267,21 @@ export async function applyPlan(plan: PlanDocument, endpoints: ApplyEndpoints, o
       }
       await Promise.all(workers);
     }
-    // Changes of a phase not in PHASES would never run; they stay pending.
-    const pending = indexed.filter(([i]) => !started.has(i)).map(([, c]) => c);
-    // The step that caused the stop is reported as `failed`, not a bystander
-    // that died with the same connection.
-    const first = failures.find((f) => f.causal) ?? failures[0];
-    const strip = ({ change, error }: StepFailure): StepFailure => ({ change, error });
+    await replayUnexplained();
+    const { blamed, unconfirmed } = attributeLosses(losses);
+    for (const { loss, certain, bystanders } of blamed) {
+      const error = lossDiagnostic(loss, certain, bystanders, secrets);
+      failures.push({ change: loss.change, error, seq: loss.seq });
+      emit({ type: 'failed', change: loss.change, error });
+    }
+    for (const l of unconfirmed) notConfirmed.add(l.index);
+    const pending = indexed.filter(([i]) => !started.has(i) || notConfirmed.has(i)).map(([, c]) => c);
+    const [first, ...others] = failures.sort((a, b) => a.seq - b.seq).map(({ change, error }): StepFailure => ({ change, error }));
     return {
       applied,
-      failed: first ? strip(first) : null,
+      failed: first ?? null,
       pending,
-      alsoFailed: failures.filter((f) => f !== first).map(strip),
+      alsoFailed: others,
       warnings: [...http.warnings(), ...unreachableWarnings([...connections.values()].flatMap((c) => c.unreachable))],
     };
   } finally {
@@ -249,10 +321,30 @@ export function spreadBySource<T extends readonly [number, PlannedChange]>(items
   return out;
 }
 
-/** True when the connection-close reason names this change (an unknown exchange type it declares). */
-function causedClose(change: PlannedChange, closedBy: AmqpFailure): boolean {
-  const m = /unknown exchange type '([^']*)'/.exec(closedBy.text);
-  return m !== null && change.after?.kind === 'exchange' && change.after.type === m[1];
+/**
+ * The failure of the step a lost connection is pinned on. `certain`: the
+ * broker's reason names it, or it was the only step in flight; otherwise it
+ * is only the first in plan order, and the message says so.
+ */
+function lossDiagnostic(loss: ConnectionLoss<VhostConnection>, certain: boolean, bystanders: number, secrets: readonly string[]): Diagnostic {
+  const { change, closedBy } = loss;
+  const others = bystanders === 0 ? '' : `; ${bystanders} other step(s) in flight on it were not confirmed and are pending`;
+  const which = certain ? '' : ` (it does not say which of the ${bystanders + 1} steps in flight on it caused it; this is the first in plan order)`;
+  if (!closedBy) {
+    const diag = stepDiagnostic(change, loss.connection.closedError(), secrets);
+    return { ...diag, message: diag.message + others };
+  }
+  const diag = amqpStepDiagnostic(change, {
+    code: closedBy.code,
+    text: `the broker closed the AMQP connection to vhost '${change.vhost}'${which}: ${redactSecrets(closedBy.text, secrets)}`,
+  });
+  return { ...diag, message: diag.message + others };
+}
+
+/** A change that declares and nothing else: safe to send again. */
+function replayable(change: PlannedChange, migrate: boolean): boolean {
+  if (change.action !== 'create' && change.action !== 'update') return false;
+  return change.kind === 'exchange' || change.kind === 'binding' || (change.kind === 'queue' && !migrate);
 }
 
 function hasReplyCode(err: unknown): boolean {

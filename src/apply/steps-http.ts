@@ -30,13 +30,33 @@ export async function runHttpStep(change: PlannedChange & { readonly kind: HttpK
   }
   if (r.kind === 'topic_permission') {
     // One HTTP resource holds every topic permission of a user in a vhost: one step at a time per resource.
-    return serialized(`${r.vhost}\u0000${r.user}`, () => (deleting ? deleteTopicPermission(r.vhost, r.user, r.exchange, ctx.http) : putResource(r, change, ctx)));
+    return serialized(`topic-permissions\u0000${r.vhost}\u0000${r.user}`, () =>
+      deleting ? deleteTopicPermission(r.vhost, r.user, r.exchange, ctx.http) : putResource(r, change, ctx),
+    );
   }
-  if (deleting) {
-    await ctx.http.delete(pathOf(r));
-    return;
-  }
-  return putResource(r, change, ctx);
+  const write = async (): Promise<void> => {
+    if (deleting) await ctx.http.delete(pathOf(r));
+    else await putResource(r, change, ctx);
+  };
+  const shared = sharedRecord(r);
+  return shared === undefined ? write() : serialized(shared, write);
+}
+
+/**
+ * The broker record that several limits share, when `r` is one: a write of
+ * one limit rewrites them all. RabbitMQ keeps all limits of a vhost in one
+ * runtime parameter (`vhost-limits`/`limits`), and `PUT` / `DELETE
+ * /api/vhost-limits/V/NAME` read it, change one key and write it back,
+ * outside any transaction (`rabbit_vhost_limit:update_limit/4`,
+ * `clear_limit/3`, 3.10 to 4.3). Two of them at once lose one write: a new
+ * vhost's `max-queues` and `max-connections`, created in the same phase,
+ * came out with only one of them about once in three applies. So the limits
+ * of one vhost, and of one user (also one record), are written one at a time.
+ */
+function sharedRecord(r: Resource): string | undefined {
+  if (r.kind === 'vhost_limit') return `vhost-limits\u0000${r.vhost}`;
+  if (r.kind === 'user_limit') return `user-limits\u0000${r.user}`;
+  return undefined;
 }
 
 async function putResource(r: Resource, change: PlannedChange, ctx: HttpStepContext): Promise<void> {

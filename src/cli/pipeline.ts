@@ -49,11 +49,11 @@ export async function computePlan(desired: Desired, endpoints: Endpoints, prune:
       neededPlugins(desired).size > 0 ? readRunningApplications(client) : undefined,
       readBrokerFeatures(client),
     ]);
-    const broker = { ...observed.broker, ...features, ...(plugins === undefined ? {} : { plugins }) };
+    const broker = { ...observed.broker, ...features, ...(plugins?.plugins === undefined ? {} : { plugins: plugins.plugins }) };
     const result = diff(desired, observed, { prune, protectedUsers: endpointUsers(endpoints) });
     // What the plan sends: a resource already live as declared is not declared again.
     const written = new Set(result.changes.filter((c) => c.action !== 'delete').map((c) => c.key));
-    const brokerErrors: Diagnostic[] = checkAgainstBroker(desired, broker, { written: (r) => written.has(resourceKey(r)) });
+    const brokerErrors: Diagnostic[] = [...checkAgainstBroker(desired, broker, { written: (r) => written.has(resourceKey(r)) }), ...(plugins?.warnings ?? [])];
     if (hasErrors(brokerErrors)) throw new WarrenError(brokerErrors.filter((d) => d.severity === 'error'));
     // A change the broker cannot make (a vhost default queue type on 3.10/3.11 with queues in it) stops the plan.
     if (hasErrors(result.warnings)) throw new WarrenError(result.warnings.filter((d) => d.severity === 'error'));

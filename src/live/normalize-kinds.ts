@@ -154,6 +154,8 @@ export function normalizeGlobalParameters(json: unknown): GlobalParameterResourc
 
 function limitEntries(row: Record<string, unknown>, where: string): [string, number][] {
   const value = row['value'];
+  // 3.10 keeps a vhost's limits parameter once its last limit is deleted, and lists it as `"value": []`
+  if (Array.isArray(value) && value.length === 0) return [];
   if (!isRecord(value)) throw unexpected(where, `an item has no object 'value' (got ${JSON.stringify(value)})`);
   // -1 is "no limit": the same as no limit set
   return Object.entries(value).flatMap(([k, v]) => (typeof v === 'number' && v >= 0 ? [[k, v] as [string, number]] : []));

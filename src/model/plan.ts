@@ -5,9 +5,10 @@ export const PLAN_FORMAT_VERSION = 1;
 
 /**
  * Apply phases in execution order: creates outward-in (vhosts, users, their
- * permissions and limits, exchanges, queues, bindings, then the policies that
- * apply to the queues and the parameters, such as shovels, that need them),
- * then deletes in the reverse order.
+ * permissions and limits, exchanges, queues, bindings, the topic permissions
+ * that name exchanges, then the policies that apply to the queues and the
+ * parameters, such as shovels, that need them), then deletes in the reverse
+ * order. Every resource is written after every resource it names.
  */
 export const PHASES = [
   'vhosts',
@@ -17,10 +18,12 @@ export const PHASES = [
   'exchanges',
   'queues',
   'bind',
+  'topic-permissions',
   'policies',
   'parameters',
   'delete-parameters',
   'delete-policies',
+  'delete-topic-permissions',
   'unbind',
   'delete-queues',
   'delete-exchanges',

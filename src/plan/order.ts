@@ -3,12 +3,17 @@ import { PHASES, type Phase, type PlannedChange } from '../model/plan.js';
 import { assertNever } from '../model/types.js';
 
 /**
- * The apply phase of a change. Creates go outward-in: vhosts, users, their
- * permissions and limits (so that the user exists), exchanges and queues,
- * the bindings between them, then policies (after the queues, so that the
- * plan's "matches" are real) and parameters (shovels need their queues).
- * Deletes run in the reverse order, after every create, so that a message
- * never finds a new route missing while an old one is removed.
+ * The apply phase of a change. Creates go outward-in, each resource after
+ * every resource it names: vhosts, users, their permissions and limits (so
+ * that the user and vhost exist), exchanges and queues, the bindings between
+ * them, topic permissions (RabbitMQ 4.3 refuses one naming an exchange that
+ * does not exist yet: 400 `no_such_exchange`, where 3.10 and 4.0 accepted
+ * it), then policies (after the queues, so that the plan's "matches" are
+ * real) and parameters (a shovel declares the queues it names if they are
+ * missing, so they must exist first, with their declared type; a shovel's or
+ * upstream's URI names users). Deletes run in the reverse order, after every
+ * create, so that a message never finds a new route missing while an old one
+ * is removed, and a topic permission is gone before its exchange.
  */
 export function phaseOf(change: Change): Phase {
   const deleting = change.action === 'delete';
@@ -18,8 +23,9 @@ export function phaseOf(change: Change): Phase {
     case 'user':
       return deleting ? 'delete-users' : 'users';
     case 'permission':
-    case 'topic_permission':
       return deleting ? 'delete-permissions' : 'permissions';
+    case 'topic_permission':
+      return deleting ? 'delete-topic-permissions' : 'topic-permissions';
     case 'vhost_limit':
     case 'user_limit':
       return deleting ? 'delete-limits' : 'limits';

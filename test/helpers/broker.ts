@@ -101,7 +101,15 @@ export async function mgmt<T = unknown>(method: string, path: string, body?: unk
     headers['content-type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
-  const res = await fetch(`${base}${path}`, init);
+  let res: Response;
+  try {
+    res = await fetch(`${base}${path}`, init);
+  } catch (err) {
+    // 4.3 closes a kept-alive connection idle for 5 s; a request sent just then gets "other side closed": once more, if it is idempotent
+    const code = (err as { cause?: { code?: unknown } }).cause?.code;
+    if (method === 'POST' || (code !== 'UND_ERR_SOCKET' && code !== 'ECONNRESET')) throw err;
+    res = await fetch(`${base}${path}`, { ...init, signal: AbortSignal.timeout(30_000) });
+  }
   const text = await res.text();
   let parsed: unknown = text;
   if (text && (res.headers.get('content-type') ?? '').includes('json')) parsed = JSON.parse(text);

@@ -8,7 +8,7 @@ import type { Action } from '../../src/model/change.js';
 import { bindingName, resourceKey } from '../../src/model/keys.js';
 import { PLAN_FORMAT_VERSION, type Phase, type PlanDocument, type PlannedChange } from '../../src/model/plan.js';
 import type { Args, BindingResource, ExchangeResource, QueueResource, QueueType, Resource, VhostResource } from '../../src/model/types.js';
-import { amqpUrlFor, brokerAtLeast, freshVhosts, mgmt, testUrls } from '../helpers/broker.js';
+import { amqpUrlFor, freshVhosts, mgmt, testUrls } from '../helpers/broker.js';
 
 const users: string[] = [];
 afterAll(async () => {
@@ -289,15 +289,14 @@ describe('applyPlan', () => {
     const { result } = await run(p);
     expect(result.failed?.change.name).toBe('bad');
     expect(result.failed?.error.code).toBe('APPLY_STEP_FAILED');
-    if (brokerAtLeast(4)) {
-      expect(result.failed?.error.message).toContain("PRECONDITION_FAILED - unknown exchange type 'x-no-such-type' (AMQP 406)");
-    } else {
-      expect(result.failed?.error.message).toContain("COMMAND_INVALID - unknown exchange type 'x-no-such-type'");
-      expect(result.failed?.error.message).toMatch(/plugin/);
-    }
-    expect(result.pending.map((c) => c.name)).toEqual(['later']);
-    const done = [...result.applied, ...(result.alsoFailed ?? []).map((f) => f.change)].map((c) => c.name).sort();
-    expect(done).toEqual(['a', 'c']);
+    const major = Number((await get<{ rabbitmq_version: string }>('/api/overview')).rabbitmq_version.split('.')[0]);
+    // 3.10 closes the whole connection (503); 4.x (measured on 4.3.6) only the channel (406)
+    expect(result.failed?.error.message).toContain(major >= 4 ? "PRECONDITION_FAILED - unknown exchange type 'x-no-such-type'" : "COMMAND_INVALID - unknown exchange type 'x-no-such-type'");
+    if (major < 4) expect(result.failed?.error.message).toMatch(/plugin/);
+    // steps that died with the connection without causing it were not confirmed: pending, with the ones never started
+    expect(result.pending.map((c) => c.name)).toContain('later');
+    expect(result.alsoFailed).toEqual([]);
+    expect([...result.applied, ...result.pending].map((c) => c.name).sort()).toEqual(['a', 'c', 'later']);
     expect((await mgmt('GET', `/api/queues/${seg(v)}/later`)).status).toBe(404);
   });
 

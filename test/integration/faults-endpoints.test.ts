@@ -437,3 +437,40 @@ async function silentListener(): Promise<{ port: number; child: ChildProcess }> 
   });
   return { port, child };
 }
+
+describe('a kept-alive connection the broker closed', () => {
+  // 4.3.6 closes a connection idle for 5 s; a request can go out on it just then (the
+  // client's event loop busy when the close came). Modelled here: the server drops each
+  // connection, unanswered, when a second request arrives on it.
+  const served = new WeakMap<object, number>();
+  const dropSecond = (req: IncomingMessage, res: ServerResponse): void => {
+    const n = (served.get(req.socket) ?? 0) + 1;
+    served.set(req.socket, n);
+    if (n > 1) {
+      req.socket.destroy();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{"ok":true}');
+  };
+
+  it('costs an idempotent request one immediate resend, even with no retries; a POST is never sent twice', async () => {
+    const fake = await fakeManagement(dropSecond);
+    const c = new ManagementClient(fake.url, { retries: 0, connections: 1 });
+    try {
+      expect(await c.get('/api/a')).toEqual({ ok: true });
+      const t0 = Date.now();
+      expect(await c.get('/api/b')).toEqual({ ok: true });
+      expect(Date.now() - t0).toBeLessThan(1_000); // no backoff
+      expect((await c.put('/api/c', {})).status).toBe(200);
+      expect(fake.hits().map((h) => `${h.method} ${h.path}`)).toEqual(['GET /api/a', 'GET /api/b', 'GET /api/b', 'PUT /api/c', 'PUT /api/c']);
+
+      const post = await c.post('/api/d', {}).catch((e: unknown) => e);
+      expect(post).toBeInstanceOf(WarrenError);
+      expect((post as WarrenError).diagnostics[0]?.message).toContain('connection reset');
+      expect(fake.hits().filter((h) => h.method === 'POST')).toHaveLength(1);
+    } finally {
+      await c.close();
+    }
+  });
+});

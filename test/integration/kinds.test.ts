@@ -74,9 +74,10 @@ describe('users, permissions and limits on a real broker', () => {
     expect(summary(created)).toEqual([
       `create user ${app}`,
       `create permission ${app}`,
-      `create topic_permission ${app} @ amq.topic`,
       `create user_limit ${app}/max-connections`,
       'create vhost_limit max-queues',
+      // after the exchanges it names (4.3 refuses it before them)
+      `create topic_permission ${app} @ amq.topic`,
     ]);
     expect(raw).not.toContain(password);
     await apply(first);
@@ -143,10 +144,11 @@ describe('users, permissions and limits on a real broker', () => {
     const { plan: pruned } = await planJson(bare, '--prune');
     const mine = pruned.changes.filter((c) => c.name.includes(app) || c.kind === 'vhost_limit');
     expect(mine.map((c) => `${c.action} ${c.kind} ${c.name}`)).toEqual([
+      // before the exchanges it names go
+      `delete topic_permission ${app} @ amq.topic`,
       `delete user_limit ${app}/max-connections`,
       'delete vhost_limit max-queues',
       `delete permission ${app}`,
-      `delete topic_permission ${app} @ amq.topic`,
     ]);
     expect(pruned.changes.some((c) => c.name === 'guest')).toBe(false);
     expect(pruned.hazards.map((h) => h.code)).toContain('PERMISSION_BROADENED'); // lifting a topic restriction

@@ -168,6 +168,9 @@ describe('live normalization, 3.10 and 4.x shapes', () => {
     expect(normalizeGlobalParameters([{ name: 'internal_cluster_id', value: 'x' }, { name: 'cluster_name', value: 'n' }, { name: 'g', value: 1 }]).map((g) => g.name)).toEqual(['g']);
     expect(normalizeVhostLimits([{ vhost: 'v', value: { 'max-queues': 5, 'max-connections': -1 } }], vs).map((l) => `${l.name}=${l.value}`)).toEqual(['max-queues=5']);
     expect(normalizeUserLimits([{ user: 'a', value: { 'max-channels': 3 } }]).map((l) => l.name)).toEqual(['a/max-channels']);
+    // 3.10 lists a vhost whose last limit was deleted with an empty proplist: no limits
+    expect(normalizeVhostLimits([{ vhost: 'v', value: [] }], vs)).toEqual([]);
+    expect(() => normalizeVhostLimits([{ vhost: 'v', value: [1] }], vs)).toThrow(/no object 'value'/);
     expect(normalizePolicies([{ vhost: 'v', name: 'p', pattern: '.*', 'apply-to': 'quorum_queues', definition: { 'delivery-limit': 20 }, priority: 3 }], vs, 'policy')).toMatchObject([
       { kind: 'policy', apply_to: 'quorum_queues', priority: 3, definition: { 'delivery-limit': 20 } },
     ]);

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { Change } from '../../../src/model/change.js';
 import { buildPlan } from '../../../src/plan/plan.js';
 import { unallowedHazards } from '../../../src/plan/hazards.js';
-import type { QueueResource, Resource } from '../../../src/model/types.js';
+import { KINDS, type Kind, type QueueResource, type Resource } from '../../../src/model/types.js';
+import { PHASES } from '../../../src/model/plan.js';
+import { phaseOf } from '../../../src/plan/order.js';
 
 const q = (name: string, over: Partial<QueueResource> = {}): QueueResource => ({
   kind: 'queue', vhost: 'v', name, type: 'classic', durable: true, auto_delete: false, arguments: {}, ...over,
@@ -50,5 +52,39 @@ describe('buildPlan', () => {
     ]);
     expect(unallowedHazards(plan.hazards, new Set(['--allow-data-loss']))).toEqual([]);
     expect(unallowedHazards(plan.hazards, new Set())).toHaveLength(3);
+  });
+});
+
+describe('phaseOf', () => {
+  /** The kinds a resource of each kind names: it must be written after them, and deleted before them. */
+  const NAMES: Record<Kind, readonly Kind[]> = {
+    vhost: [],
+    user: [],
+    permission: ['vhost', 'user'],
+    // 4.3 refuses a topic permission whose exchange does not exist yet (400 no_such_exchange)
+    topic_permission: ['vhost', 'user', 'exchange'],
+    vhost_limit: ['vhost'],
+    user_limit: ['user'],
+    exchange: ['vhost'],
+    queue: ['vhost'],
+    binding: ['vhost', 'exchange', 'queue'],
+    policy: ['vhost', 'exchange', 'queue'],
+    operator_policy: ['vhost', 'exchange', 'queue'],
+    // shovels (queues, exchanges, the users of their URIs) and federation upstreams
+    parameter: ['vhost', 'user', 'exchange', 'queue'],
+    global_parameter: [],
+  };
+  const at = (kind: Kind, action: Change['action']): number =>
+    PHASES.indexOf(phaseOf({ kind, action } as Change));
+
+  it.each(KINDS.flatMap((k) => NAMES[k].map((ref) => [k, ref] as const)))('writes a %s after the %s it names, and deletes it before', (kind, ref) => {
+    expect(at(kind, 'create')).toBeGreaterThan(at(ref, 'create'));
+    expect(at(kind, 'update')).toBeGreaterThan(at(ref, 'create'));
+    if (ref !== 'vhost') expect(at(kind, 'delete')).toBeLessThan(at(ref, 'delete'));
+  });
+
+  it('runs every delete after every create', () => {
+    const lastCreate = Math.max(...KINDS.map((k) => at(k, 'create')));
+    for (const k of KINDS) if (k !== 'vhost') expect(at(k, 'delete')).toBeGreaterThan(lastCreate);
   });
 });

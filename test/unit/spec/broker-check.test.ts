@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runningApplications } from '../../../src/live/plugins.js';
+import { NODES_PLUGINS_PATH, nodeApplications, readRunningApplications } from '../../../src/live/plugins.js';
 import { checkAgainstBroker, neededPlugins, parseSpecText } from '../../../src/spec/index.js';
 import { where, yaml } from './helpers.js';
 
@@ -77,15 +77,49 @@ describe('plugins the spec needs', () => {
     expect(checkAgainstBroker(desired, broker)).toEqual([]);
   });
 
+  const app = (...names: string[]): { name: string }[] => names.map((name) => ({ name }));
+  const agent = ['rabbit', 'rabbitmq_management_agent'];
+
   it('counts a plugin only when every running node runs it', () => {
-    const app = (...names: string[]): { name: string }[] => names.map((name) => ({ name }));
     expect(
-      runningApplications([
-        { name: 'a', running: true, applications: app('rabbit', 'rabbitmq_shovel', 'rabbitmq_federation') },
-        { name: 'b', running: true, applications: app('rabbit', 'rabbitmq_shovel') },
+      nodeApplications([
+        { name: 'a', running: true, applications: app(...agent, 'rabbitmq_shovel', 'rabbitmq_federation') },
+        { name: 'b', running: true, applications: app(...agent, 'rabbitmq_shovel') },
         { name: 'c', running: false },
       ]),
-    ).toEqual(['rabbit', 'rabbitmq_shovel']);
-    expect(runningApplications([])).toEqual([]);
+    ).toEqual({ applications: [...agent, 'rabbitmq_shovel'], starting: [] });
+    expect(nodeApplications([])).toEqual({ applications: undefined, starting: [] });
+  });
+
+  it('reads a running node without applications, or without rabbit and the management agent, as not known yet', () => {
+    // right after a start, 3.10.8 lists `{ name, running: true }` for about 5 s
+    expect(nodeApplications([{ name: 'a', running: true }])).toEqual({ applications: undefined, starting: ['a'] });
+    expect(nodeApplications([{ name: 'a', running: true, applications: app('kernel', 'stdlib') }])).toEqual({ applications: undefined, starting: ['a'] });
+    // the nodes that did list theirs still count
+    expect(
+      nodeApplications([
+        { name: 'a', running: true, applications: app(...agent, 'rabbitmq_federation') },
+        { name: 'b', running: true, applications: [] },
+      ]),
+    ).toEqual({ applications: ['rabbit', 'rabbitmq_federation', 'rabbitmq_management_agent'], starting: ['b'] });
+  });
+
+  it('waits briefly for a starting node, then warns instead of refusing', async () => {
+    const answers: unknown[] = [[{ name: 'a', running: true }], [{ name: 'a', running: true, applications: app(...agent, 'rabbitmq_shovel') }]];
+    const reads: string[] = [];
+    const source = { get: (path: string): Promise<unknown> => (reads.push(path), Promise.resolve(answers.shift() ?? answers[0])) };
+    expect(await readRunningApplications(source, { waitMs: 100, pollMs: 1 })).toEqual({ plugins: [...agent, 'rabbitmq_shovel'], warnings: [] });
+    expect(reads).toEqual([NODES_PLUGINS_PATH, NODES_PLUGINS_PATH]);
+
+    const never = { get: (): Promise<unknown> => Promise.resolve([{ name: 'rabbit@a', running: true }]) };
+    const t0 = Date.now();
+    const late = await readRunningApplications(never, { waitMs: 50, pollMs: 10 });
+    expect(Date.now() - t0).toBeLessThan(2_000);
+    expect(late.plugins).toBeUndefined();
+    expect(late.warnings.map((d) => [d.code, d.severity])).toEqual([['PLUGINS_NOT_KNOWN_YET', 'warning']]);
+    expect(late.warnings[0]?.message).toContain("node(s) 'rabbit@a' did not list their running plugins");
+    // nothing known: nothing refused
+    if (!desired) throw new Error('spec should load');
+    expect(checkAgainstBroker(desired, { ...broker, ...(late.plugins ? { plugins: late.plugins } : {}) })).toEqual([]);
   });
 });
