@@ -20,7 +20,7 @@ export function testUrls(): TestUrls {
   } catch {
     provided = undefined;
   }
-  if (provided) return { management: provided.management, amqp: provided.amqp };
+  if (provided) return { management: provided.management, amqp: provided.amqp, ...(provided.tls ? { tls: provided.tls } : {}) };
   const management = process.env.WARREN_TEST_MANAGEMENT_URL;
   const amqp = process.env.WARREN_TEST_AMQP_URL;
   if (!management || !amqp) {
