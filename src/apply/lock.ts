@@ -60,7 +60,13 @@ export async function acquireLock(amqpUrl: string, client: ManagementClient, vho
         autoDelete: true,
         arguments: { 'x-warren-holder': JSON.stringify(me) },
       });
-      return { vhost, warnings: unreachableWarnings(unreachable), release: () => conn.close() };
+      // Deleted before the close: a broker drops an exclusive queue of a closed connection
+      // asynchronously (4.3 still lists it right after), and the lock must be gone when apply returns.
+      const release = async (): Promise<void> => {
+        await ch.deleteQueue(LOCK_QUEUE).catch(() => undefined);
+        await conn.close();
+      };
+      return { vhost, warnings: unreachableWarnings(unreachable), release };
     } catch (err) {
       await conn.close();
       const failure = parseAmqpError(err);
