@@ -5,7 +5,7 @@
  */
 import { diagnostic, type Diagnostic } from '../model/diagnostics.js';
 import { LINT_LEVELS, type LintLevel } from '../model/spec-extras.js';
-import { parseVersion } from '../model/versions.js';
+import { atLeast, parseVersion } from '../model/versions.js';
 import type { Desired, SourceLocation } from '../model/types.js';
 import { closest } from '../spec/suggest.js';
 import { checkDeprecatedFeatures, checkVersionSupport } from '../spec/version-check.js';
@@ -168,20 +168,7 @@ function checkCode(code: string, at: SourceLocation | undefined, out: Diagnostic
 function skipReason(rule: LintRuleInfo, brokerVersion: string | undefined): string | undefined {
   if (rule.minBrokerVersion === undefined) return undefined;
   if (brokerVersion === undefined) return `runs only for RabbitMQ ${rule.minBrokerVersion} or later; give --broker-version`;
-  return versionAtLeast(brokerVersion, rule.minBrokerVersion) ? undefined : `the target is RabbitMQ ${brokerVersion}, older than ${rule.minBrokerVersion}`;
-}
-
-/** `4.0.3` ≥ `4.0`; unparseable versions count as the newest. */
-export function versionAtLeast(version: string, min: string): boolean {
-  const parse = (v: string): number[] => (/^v?(\d+(?:\.\d+)*)/.exec(v.trim())?.[1] ?? '').split('.').filter((s) => s !== '').map(Number);
-  const a = parse(version);
-  if (a.length === 0) return true;
-  const b = parse(min);
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const d = (a[i] ?? 0) - (b[i] ?? 0);
-    if (d !== 0) return d > 0;
-  }
-  return true;
+  return atLeast(brokerVersion, rule.minBrokerVersion) ? undefined : `the target is RabbitMQ ${brokerVersion}, older than ${rule.minBrokerVersion}`;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
