@@ -9,6 +9,7 @@ import { atLeast, parseVersion } from '../model/versions.js';
 import type { Desired, SourceLocation } from '../model/types.js';
 import { closest } from '../spec/suggest.js';
 import { checkDeprecatedFeatures, checkVersionSupport } from '../spec/version-check.js';
+import { supersede } from '../spec/supersede.js';
 import { LINT_RULES, checkFor } from './rules.js';
 import type { LintFinding, LintRuleInfo, LintSeverity } from './types.js';
 
@@ -101,13 +102,14 @@ export function lintSpec(desired: Desired, options: LintOptions = {}): { report:
   }
   const facts = options.brokerVersion === undefined ? undefined : { version: options.brokerVersion };
   const ran = new Set(rules.filter((r) => r.level !== 'off' && r.skipped === undefined).map((r) => r.code));
-  const reported = [
-    ...(options.diagnostics ?? []).filter((d) => {
-      const rule = SPEC_WARNINGS_WITH_RULES[d.code];
-      return rule === undefined || !ran.has(rule);
-    }),
-    ...(facts === undefined ? [] : [...checkDeprecatedFeatures(desired, facts, { skip: FEATURES_WITH_RULES }), ...checkVersionSupport(desired, facts, { exchangeTypes: true })]),
-  ];
+  const fromSpec = (options.diagnostics ?? []).filter((d) => {
+    const rule = SPEC_WARNINGS_WITH_RULES[d.code];
+    return rule === undefined || !ran.has(rule);
+  });
+  const informed = facts === undefined ? [] : [...checkDeprecatedFeatures(desired, facts, { skip: FEATURES_WITH_RULES }), ...checkVersionSupport(desired, facts, { exchangeTypes: true })];
+  // One report per problem: what the version says replaces the spec's version-blind warning.
+  const once = supersede(fromSpec, informed);
+  const reported = [...once.spec, ...once.informed];
   const count = (s: LintSeverity): number => findings.filter((f) => f.severity === s).length + reported.filter((d) => d.severity === s).length;
   return {
     report: {
