@@ -19,7 +19,7 @@ import { renderPlanText } from '../../render/plan-text.js';
 import { redactSecrets } from '../../util/redact.js';
 import { EXIT, printDiagnostics, styleOf, type Endpoints, type Io } from '../context.js';
 import { endpointOptions, formatOption, specOptions, type CommonOptions, type SpecOptions } from '../options.js';
-import { computePlan, loadOrFail } from '../pipeline.js';
+import { computePlan, computePlanKeepingWarnings, loadWithWarnings } from '../pipeline.js';
 import { createProgress } from '../progress.js';
 import { resolveTargets } from '../targets.js';
 
@@ -61,7 +61,9 @@ export function registerApply(program: Command, io: Io, setExit: (code: number) 
       concurrencyOption(opts);
       alarmTimeoutMs(opts);
       const saved = files.length === 1 && files[0] ? await readSavedPlan(files[0], io.cwd) : null;
-      const desired = saved ? null : await loadOrFail(files, io, opts);
+      // The spec's warnings are shown with the plan's, those the broker check reports again once (spec/supersede).
+      const loaded = saved ? null : await loadWithWarnings(files, io, opts);
+      const desired = loaded?.desired ?? null;
       const targets = await resolveTargets(opts, io);
       if (saved && targets.length > 1) throw new WarrenError(diagnostic('ONE_TARGET_ONLY', 'a saved plan was made against one broker: give at most one --target'));
       for (const target of targets) {
@@ -69,7 +71,7 @@ export function registerApply(program: Command, io: Io, setExit: (code: number) 
         const vhosts = saved ? saved.vhosts : (desired as Desired).vhosts;
         const run = saved
           ? (warnings: readonly Diagnostic[]): Promise<number> => applySaved(saved, target.endpoints, opts, io, warnings)
-          : (warnings: readonly Diagnostic[]): Promise<number> => applyTo(desired as Desired, target.endpoints, opts, io, warnings);
+          : (warnings: readonly Diagnostic[]): Promise<number> => applyTo(desired as Desired, target.endpoints, opts, io, warnings, loaded?.warnings ?? []);
         const code = await withLock(vhosts, target.endpoints, opts, io, run);
         if (code !== EXIT.ok) {
           setExit(code);
@@ -113,14 +115,14 @@ async function withLock(
 }
 
 /** Plan, guard, confirm, apply and verify against one broker; resolves with the exit code. */
-async function applyTo(desired: Desired, endpoints: Endpoints, opts: ApplyOptions, io: Io, warnings: readonly Diagnostic[]): Promise<number> {
+async function applyTo(desired: Desired, endpoints: Endpoints, opts: ApplyOptions, io: Io, warnings: readonly Diagnostic[], specWarnings: readonly Diagnostic[]): Promise<number> {
   if (opts.migrate) {
     await finishMigrationsFor(desired, endpoints, { allowDataLoss: opts.allowDataLoss === true, blockedTimeoutMs: alarmTimeoutMs(opts), note: (m) => io.err(`${m}\n`) });
   }
-  const { plan } = await computePlan(desired, endpoints, opts.prune === true);
+  const { plan, specWarnings: left } = await computePlanKeepingWarnings(desired, endpoints, opts.prune === true, specWarnings, io);
   return execute(plan, endpoints, opts, io, {
     confirm: !opts.autoApprove,
-    warnings,
+    warnings: [...left, ...warnings],
     verify: async () => (await computePlan(desired, endpoints, opts.prune === true)).plan.changes,
   });
 }
