@@ -6,8 +6,10 @@ import { acquireLock, lockVhost, type Lock } from '../../apply/lock.js';
 import { BLOCKED_TIMEOUT_MS, finishMigrationsFor } from '../../apply/migrate.js';
 import { ManagementClient } from '../../live/http.js';
 import { listVhosts, readLive } from '../../live/read.js';
+import { readBrokerFeatures } from '../../live/broker-features.js';
+import { checkSavedPlanAgainstBroker } from '../../spec/broker-check.js';
 import { describeChange, describeResource, type Change } from '../../model/change.js';
-import { WarrenError, diagnostic, formatDiagnostic, uniqueDiagnostics, type Diagnostic } from '../../model/diagnostics.js';
+import { WarrenError, diagnostic, formatDiagnostic, hasErrors, uniqueDiagnostics, type Diagnostic } from '../../model/diagnostics.js';
 import { PLAN_FORMAT_VERSION, type PlanDocument } from '../../model/plan.js';
 import type { Desired, Resource } from '../../model/types.js';
 import { compareFingerprint } from '../../plan/fingerprint.js';
@@ -151,7 +153,12 @@ async function applySaved(plan: PlanDocument, endpoints: Endpoints, opts: ApplyO
   const warnings = [...lockWarnings];
   let toApply = plan;
   try {
-    const observed = await readLive(client, plan.vhosts);
+    const [observed, features] = await Promise.all([readLive(client, plan.vhosts), readBrokerFeatures(client)]);
+    // What this broker refuses now (a deprecated feature denied since the plan was made, another
+    // version): stop before anything changes, as plan does for a spec.
+    const broker = checkSavedPlanAgainstBroker(plan.changes, observed.resources, { ...observed.broker, ...features });
+    warnings.push(...broker.filter((d) => d.severity !== 'error'));
+    if (hasErrors(broker)) throw new WarrenError(broker.filter((d) => d.severity === 'error'));
     const moved = compareFingerprint(plan.changes, plan.fingerprint ?? {}, observed.resources);
     if (moved.length > 0) {
       io.err(
