@@ -68,7 +68,8 @@ export const QUEUE_ARGUMENTS: Readonly<Record<string, QueueArgument>> = {
     queueTypes: ['quorum', 'stream'],
   },
   // 4.3, measured over HTTP on 3.10.8, 4.0.5 and 4.3.6: 3.10 and 4.0 keep any value on any queue
-  // type; 4.3 refuses them on classic queues and streams. 4.3 quorum queues take any value of the
+  // type; 4.3 refuses them on classic queues and streams (HTTP 400; AMQP 406 PRECONDITION_FAILED
+  // closing the channel, not the connection). 4.3 quorum queues take any value of the
   // delayed-retry arguments at declare time, but policies allow only these values (positive
   // delays), so Warren holds arguments to the same. `x-consumer-timeout` on a 4.3 quorum queue
   // refuses -1 ("value_negative") and strings.
