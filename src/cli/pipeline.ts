@@ -9,6 +9,7 @@ import { buildPlan } from '../plan/plan.js';
 import { readRunningApplications } from '../live/plugins.js';
 import { readBrokerFeatures } from '../live/broker-features.js';
 import { checkAgainstBroker, loadSpec, neededPlugins } from '../spec/index.js';
+import { supersede } from '../spec/supersede.js';
 import { VERSION } from '../version.js';
 import type { Endpoints, Io } from './context.js';
 import { printDiagnostics } from './context.js';
@@ -36,10 +37,16 @@ export interface Planned {
   readonly desired: Desired;
   readonly observed: Observed;
   readonly plan: PlanDocument;
+  /** The spec's warnings left once the broker check has said the same of a field, knowing the broker (spec/supersede). */
+  readonly specWarnings: readonly Diagnostic[];
 }
 
-/** spec → live → diff → plan, the common path of `plan`, `apply` and the post-apply check. */
-export async function computePlan(desired: Desired, endpoints: Endpoints, prune: boolean): Promise<Planned> {
+/**
+ * spec → live → diff → plan, the common path of `plan`, `apply` and the
+ * post-apply check. `specWarnings`: the warnings of loading the spec, each
+ * left out where the broker check reports the same field (once, informed).
+ */
+export async function computePlan(desired: Desired, endpoints: Endpoints, prune: boolean, specWarnings: readonly Diagnostic[] = []): Promise<Planned> {
   const client = new ManagementClient(endpoints.management, { tls: endpoints.tls });
   try {
     // Plugins are read (one more call) only for a spec that needs one; the broker's
@@ -53,8 +60,10 @@ export async function computePlan(desired: Desired, endpoints: Endpoints, prune:
     const result = diff(desired, observed, { prune, protectedUsers: endpointUsers(endpoints) });
     // What the plan sends: a resource already live as declared is not declared again.
     const written = new Set(result.changes.filter((c) => c.action !== 'delete').map((c) => c.key));
-    const brokerErrors: Diagnostic[] = [...checkAgainstBroker(desired, broker, { written: (r) => written.has(resourceKey(r)) }), ...(plugins?.warnings ?? [])];
-    if (hasErrors(brokerErrors)) throw new WarrenError(brokerErrors.filter((d) => d.severity === 'error'));
+    const once = supersede(specWarnings, checkAgainstBroker(desired, broker, { written: (r) => written.has(resourceKey(r)) }));
+    const brokerErrors: Diagnostic[] = [...once.informed, ...(plugins?.warnings ?? [])];
+    // Refused: the warnings too (one may stand for a spec warning it replaced), then the errors.
+    if (hasErrors(brokerErrors)) throw new BrokerRefusal([...once.spec, ...brokerErrors.filter((d) => d.severity !== 'error'), ...brokerErrors.filter((d) => d.severity === 'error')]);
     // A change the broker cannot make (a vhost default queue type on 3.10/3.11 with queues in it) stops the plan.
     if (hasErrors(result.warnings)) throw new WarrenError(result.warnings.filter((d) => d.severity === 'error'));
     const plan = buildPlan(
@@ -62,9 +71,26 @@ export async function computePlan(desired: Desired, endpoints: Endpoints, prune:
       { ...result, warnings: [...brokerErrors, ...result.warnings, ...client.warnings()] },
       { warrenVersion: VERSION, brokerVersion: observed.broker.version, vhosts: desired.vhosts, prune, live: observed.resources },
     );
-    return { desired, observed, plan };
+    return { desired, observed, plan, specWarnings: once.spec };
   } finally {
     await client.close();
+  }
+}
+
+/** What the broker would refuse, found before planning; it carries the spec's warnings that are left. */
+export class BrokerRefusal extends WarrenError {}
+
+/**
+ * `computePlan` for a command that shows the spec's warnings itself: when the
+ * plan fails before the broker check (the broker does not answer, ...), they
+ * are shown as they are, then the error.
+ */
+export async function computePlanKeepingWarnings(desired: Desired, endpoints: Endpoints, prune: boolean, specWarnings: readonly Diagnostic[], io: Io): Promise<Planned> {
+  try {
+    return await computePlan(desired, endpoints, prune, specWarnings);
+  } catch (err) {
+    if (!(err instanceof BrokerRefusal)) printDiagnostics(io, specWarnings);
+    throw err;
   }
 }
 

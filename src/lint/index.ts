@@ -1,5 +1,5 @@
 /** lint/: rules over the desired topology, each with a stable code, a level and a fix hint. */
-export { lintSpec, parseLintConfig, ruleInfo, versionAtLeast, LINT_REPORT_FORMAT_VERSION } from './lint.js';
+export { lintSpec, parseLintConfig, ruleInfo, LINT_REPORT_FORMAT_VERSION } from './lint.js';
 export type { LintConfig, LintOptions, LintReport } from './lint.js';
 export { LINT_RULES } from './rules.js';
 export { renderLintText, renderLintJson, renderLintSarif } from './render.js';

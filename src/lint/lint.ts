@@ -5,10 +5,11 @@
  */
 import { diagnostic, type Diagnostic } from '../model/diagnostics.js';
 import { LINT_LEVELS, type LintLevel } from '../model/spec-extras.js';
-import { parseVersion } from '../model/versions.js';
+import { atLeast, parseVersion } from '../model/versions.js';
 import type { Desired, SourceLocation } from '../model/types.js';
 import { closest } from '../spec/suggest.js';
 import { checkDeprecatedFeatures, checkVersionSupport } from '../spec/version-check.js';
+import { supersede } from '../spec/supersede.js';
 import { LINT_RULES, checkFor } from './rules.js';
 import type { LintFinding, LintRuleInfo, LintSeverity } from './types.js';
 
@@ -101,13 +102,14 @@ export function lintSpec(desired: Desired, options: LintOptions = {}): { report:
   }
   const facts = options.brokerVersion === undefined ? undefined : { version: options.brokerVersion };
   const ran = new Set(rules.filter((r) => r.level !== 'off' && r.skipped === undefined).map((r) => r.code));
-  const reported = [
-    ...(options.diagnostics ?? []).filter((d) => {
-      const rule = SPEC_WARNINGS_WITH_RULES[d.code];
-      return rule === undefined || !ran.has(rule);
-    }),
-    ...(facts === undefined ? [] : [...checkDeprecatedFeatures(desired, facts, { skip: FEATURES_WITH_RULES }), ...checkVersionSupport(desired, facts, { exchangeTypes: true })]),
-  ];
+  const fromSpec = (options.diagnostics ?? []).filter((d) => {
+    const rule = SPEC_WARNINGS_WITH_RULES[d.code];
+    return rule === undefined || !ran.has(rule);
+  });
+  const informed = facts === undefined ? [] : [...checkDeprecatedFeatures(desired, facts, { skip: FEATURES_WITH_RULES }), ...checkVersionSupport(desired, facts, { exchangeTypes: true })];
+  // One report per problem: what the version says replaces the spec's version-blind warning.
+  const once = supersede(fromSpec, informed);
+  const reported = [...once.spec, ...once.informed];
   const count = (s: LintSeverity): number => findings.filter((f) => f.severity === s).length + reported.filter((d) => d.severity === s).length;
   return {
     report: {
@@ -168,20 +170,7 @@ function checkCode(code: string, at: SourceLocation | undefined, out: Diagnostic
 function skipReason(rule: LintRuleInfo, brokerVersion: string | undefined): string | undefined {
   if (rule.minBrokerVersion === undefined) return undefined;
   if (brokerVersion === undefined) return `runs only for RabbitMQ ${rule.minBrokerVersion} or later; give --broker-version`;
-  return versionAtLeast(brokerVersion, rule.minBrokerVersion) ? undefined : `the target is RabbitMQ ${brokerVersion}, older than ${rule.minBrokerVersion}`;
-}
-
-/** `4.0.3` ≥ `4.0`; unparseable versions count as the newest. */
-export function versionAtLeast(version: string, min: string): boolean {
-  const parse = (v: string): number[] => (/^v?(\d+(?:\.\d+)*)/.exec(v.trim())?.[1] ?? '').split('.').filter((s) => s !== '').map(Number);
-  const a = parse(version);
-  if (a.length === 0) return true;
-  const b = parse(min);
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const d = (a[i] ?? 0) - (b[i] ?? 0);
-    if (d !== 0) return d > 0;
-  }
-  return true;
+  return atLeast(brokerVersion, rule.minBrokerVersion) ? undefined : `the target is RabbitMQ ${brokerVersion}, older than ${rule.minBrokerVersion}`;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -94,7 +94,13 @@ export const PARAMETER_COMPONENT_PLUGINS: Readonly<Record<string, string>> = {
 
 const HA_KEYS = ['ha-mode', 'ha-params', 'ha-sync-mode', 'ha-sync-batch-size', 'ha-promote-on-shutdown', 'ha-promote-on-failure'];
 
-/** Keys a queue type does not support (RabbitMQ 3.10 `capabilities/0`). */
+/**
+ * Keys a queue type does not support (RabbitMQ 3.10 `capabilities/0`).
+ * Measured on 4.3.6: the 4.3 keys `delayed-retry-type`/`-min`/`-max` are not
+ * among them for classic queues and streams (a policy with them still
+ * applies there, its other keys take effect, the delayed-retry ones do
+ * nothing), and `consumer-timeout` applies to all three types.
+ */
 export const UNSUPPORTED_POLICY_KEYS: Readonly<Record<QueueType, readonly string[]>> = {
   classic: ['max-age', 'stream-max-segment-size-bytes', 'queue-leader-locator', 'initial-cluster-size', 'delivery-limit', 'dead-letter-strategy'],
   quorum: ['max-priority', 'queue-mode', ...HA_KEYS, 'queue-master-locator', 'max-age', 'stream-max-segment-size-bytes', 'initial-cluster-size'],

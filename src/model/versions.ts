@@ -18,6 +18,11 @@ export const VERSION_FEATURES = {
    * 4.0.5 still accepts it (201). 4.1 and 4.2 were not measured.
    */
   classic_queue_v1_refused: '4.3.0',
+  /**
+   * Topic binding keys may have at most two `#` words (400 "at most 2 are allowed"): measured on
+   * 4.3.6; 3.10.8 and 4.0.5 accept more. 4.1 and 4.2 were not measured.
+   */
+  topic_key_hash_limit: '4.3.0',
   /** The `x-local-random` exchange type is built in. */
   local_random_exchange: '4.0.0',
 } as const;

@@ -24,6 +24,14 @@ export interface QueueArgument {
   readonly queueTypes: readonly QueueType[];
   /** Set when the argument is deprecated or has no effect: the warning to give. */
   readonly deprecated?: string;
+  /**
+   * First version that knows the argument. Before it the broker keeps the
+   * argument on any queue type and ignores it; from it, a queue type outside
+   * `queueTypes` refuses it (400 "invalid arg ... of queue type"). Without a
+   * version (spec loading) such a mismatch is a warning; spec/version-check
+   * decides per version.
+   */
+  readonly since?: string;
 }
 
 const CQ: readonly QueueType[] = ['classic', 'quorum'];
@@ -59,6 +67,16 @@ export const QUEUE_ARGUMENTS: Readonly<Record<string, QueueArgument>> = {
     rule: { type: 'enum', values: ['client-local', 'balanced'], deprecated: ['random', 'least-leaders', 'min-masters'] },
     queueTypes: ['quorum', 'stream'],
   },
+  // 4.3, measured over HTTP on 3.10.8, 4.0.5 and 4.3.6: 3.10 and 4.0 keep any value on any queue
+  // type; 4.3 refuses them on classic queues and streams (HTTP 400; AMQP 406 PRECONDITION_FAILED
+  // closing the channel, not the connection). 4.3 quorum queues take any value of the
+  // delayed-retry arguments at declare time, but policies allow only these values (positive
+  // delays), so Warren holds arguments to the same. `x-consumer-timeout` on a 4.3 quorum queue
+  // refuses -1 ("value_negative") and strings.
+  'x-delayed-retry-type': { rule: { type: 'enum', values: ['disabled', 'all', 'failed', 'returned'] }, queueTypes: ['quorum'], since: '4.3.0' },
+  'x-delayed-retry-min': { rule: { type: 'integer', min: 1 }, queueTypes: ['quorum'], since: '4.3.0' },
+  'x-delayed-retry-max': { rule: { type: 'integer', min: 1 }, queueTypes: ['quorum'], since: '4.3.0' },
+  'x-consumer-timeout': { rule: { type: 'integer', min: 0 }, queueTypes: ['quorum'], since: '4.3.0' },
   'x-max-age': { rule: { type: 'duration' }, queueTypes: ['stream'] },
   'x-stream-max-segment-size-bytes': { rule: { type: 'integer', min: 1 }, queueTypes: ['stream'] },
   'x-initial-cluster-size': { rule: { type: 'integer', min: 1 }, queueTypes: ['stream'] },
@@ -139,7 +157,7 @@ function unquoteHint(value: ArgValue, integer: boolean): string {
   return '';
 }
 
-const TYPE_WORDS: Readonly<Record<QueueType, string>> = { classic: 'classic queues', quorum: 'quorum queues', stream: 'streams' };
+export const TYPE_WORDS: Readonly<Record<QueueType, string>> = { classic: 'classic queues', quorum: 'quorum queues', stream: 'streams' };
 
 /** Type, range and queue-type checks of every argument of a queue. */
 export function checkQueueArguments(type: QueueType, args: Args, at: (name: string) => SourceLocation): Diagnostic[] {
@@ -161,7 +179,9 @@ export function checkQueueArguments(type: QueueType, args: Args, at: (name: stri
     }
     const problems = checkArgumentValue(name, value, spec.rule, at(name));
     out.push(...problems);
-    if (!spec.queueTypes.includes(type)) {
+    if (!spec.queueTypes.includes(type) && spec.since !== undefined) {
+      out.push(diagnostic('ARGUMENT_NOT_SUPPORTED', `${argumentMismatch(name, type)}; remove it or change the queue type`, at(name), 'warning'));
+    } else if (!spec.queueTypes.includes(type)) {
       const accepted = spec.queueTypes.map((t) => TYPE_WORDS[t]).join(' and ');
       out.push(
         diagnostic(
@@ -175,6 +195,19 @@ export function checkQueueArguments(type: QueueType, args: Args, at: (name: stri
     }
   }
   return out;
+}
+
+/**
+ * The problem with an argument of version-dependent support on a queue type
+ * that does not take it: RabbitMQ from `since` refuses it, older versions
+ * keep it and ignore it.
+ */
+export function argumentMismatch(name: string, type: QueueType): string {
+  const spec = QUEUE_ARGUMENTS[name];
+  if (spec === undefined) return `\`${name}\` is unknown`;
+  const accepted = spec.queueTypes.map((t) => TYPE_WORDS[t]).join(' and ');
+  const since = spec.since === undefined ? '' : `: RabbitMQ ${spec.since.replace(/\.0$/, '')} and later refuse it (400 "invalid arg"), older versions keep it and ignore it`;
+  return `\`${name}\` is not supported by ${TYPE_WORDS[type]} (only by ${accepted})${since}`;
 }
 
 /** Type checks of the exchange arguments Warren knows. */

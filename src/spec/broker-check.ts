@@ -1,5 +1,7 @@
 /** Checks of a desired topology against what a particular broker offers. */
-import type { BrokerInfo, Desired, Resource, SourceLocation } from '../model/types.js';
+import type { BrokerInfo, Desired, Resource, ResourceMap, SourceLocation } from '../model/types.js';
+import type { Change } from '../model/change.js';
+import { namedKey, resourceKey } from '../model/keys.js';
 import type { Diagnostic } from '../model/diagnostics.js';
 import { diagnostic } from '../model/diagnostics.js';
 import { PLUGIN_EXCHANGE_TYPES } from './names.js';
@@ -107,4 +109,26 @@ function checkPlugins(desired: Desired, broker: BrokerInfo): Diagnostic[] {
     );
   }
   return out;
+}
+
+/**
+ * What the broker would refuse in a saved plan, checked when it is applied
+ * (the broker's deprecated features or version may have changed since the
+ * plan was made, or the plan was made against another broker): the
+ * resources it creates, updates or replaces, as checkPoliciesAgainstBroker
+ * checks a spec. Live exchanges that bindings of the plan start from are
+ * looked at for their type (topic keys), not checked themselves.
+ */
+export function checkSavedPlanAgainstBroker(changes: readonly Change[], live: ResourceMap, broker: BrokerInfo): Diagnostic[] {
+  const resources = new Map<string, Resource>();
+  for (const c of changes) if (c.action !== 'delete' && c.after !== undefined) resources.set(c.key, c.after);
+  const written = new Set(resources.keys());
+  for (const r of [...resources.values()]) {
+    if (r.kind !== 'binding') continue;
+    const key = namedKey('exchange', r.vhost, r.source);
+    const source = live.get(key);
+    if (source !== undefined && !resources.has(key)) resources.set(key, source);
+  }
+  const desired: Desired = { vhosts: [...new Set(changes.map((c) => c.vhost))], resources };
+  return checkPoliciesAgainstBroker(desired, broker, { written: (r) => written.has(resourceKey(r)) });
 }

@@ -12,6 +12,7 @@ import { X_MATCH_VALUES, checkArgumentValue, checkExchangeArguments, checkQueueA
 import { KNOWN_EXCHANGE_TYPES, MAX_NAME_BYTES, PREDECLARED_EXCHANGES, checkResourceName, checkVhostName, utf8Bytes } from './names.js';
 import { q } from './describe.js';
 import { closest } from './suggest.js';
+import { HASH_FIX, MAX_HASH_WORDS, hashWords, tooManyHashes } from './topic-keys.js';
 import { checkParameterUris, checkPolicyDefinition } from './validate-kinds.js';
 
 interface VhostIndex {
@@ -166,6 +167,10 @@ function checkBinding({ resource: b, origin }: BindingDecl, index: ReadonlyMap<s
     );
   }
 
+  if (sourceType === 'topic' && hashWords(b.routing_key) > MAX_HASH_WORDS) {
+    // An error where the target is known to be 4.3+ (spec/version-check).
+    out.push(diagnostic('TOPIC_KEY_TOO_MANY_HASHES', `${tooManyHashes(b.routing_key)}, older versions take it; ${HASH_FIX}`, origin.field('routing_key'), 'warning'));
+  }
   if (sourceType === 'headers' && 'x-match' in b.arguments) {
     const value = b.arguments['x-match'] ?? null;
     out.push(...checkArgumentValue('x-match', value, { type: 'enum', values: X_MATCH_VALUES }, origin.field('arguments', 'x-match')));

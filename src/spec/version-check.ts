@@ -14,6 +14,10 @@ import { APPLY_TO_SINCE, POLICY_KEYS, policyKeyIn } from '../model/policy-keys.j
 import { assertNever, type Desired, type Resource, type SourceLocation } from '../model/types.js';
 import { atLeast, BUILTIN_EXCHANGE_TYPES_SINCE, supports, VERSION_FEATURES } from '../model/versions.js';
 import { q } from './describe.js';
+import { namedKey } from '../model/keys.js';
+import { PREDECLARED_EXCHANGES } from './names.js';
+import { QUEUE_ARGUMENTS, TYPE_WORDS } from './arguments.js';
+import { HASH_FIX, MAX_HASH_WORDS, hashWords, tooManyHashes } from './topic-keys.js';
 
 /** What Warren knows of the target broker. */
 export interface VersionFacts {
@@ -156,6 +160,10 @@ export function checkVersionSupport(desired: Desired, facts: VersionFacts, optio
         ),
       );
     }
+    if (r.kind === 'queue') out.push(...checkVersionedArguments(r, facts, options));
+    if (r.kind === 'binding' && hashWords(r.routing_key) > MAX_HASH_WORDS && supports(facts.version, 'topic_key_hash_limit') && sourceType(desired, r) === 'topic') {
+      out.push(refusal('TOPIC_KEY_TOO_MANY_HASHES', `${describe(r)}: ${tooManyHashes(r.routing_key)}, ${on} included; ${HASH_FIX}`, r, fieldAt(r, ['routing_key']), options));
+    }
     if (r.kind === 'exchange' && options.exchangeTypes === true) {
       const since = BUILTIN_EXCHANGE_TYPES_SINCE[r.type];
       if (since !== undefined && !supports(facts.version, since)) {
@@ -186,6 +194,48 @@ export function checkVersionSupport(desired: Desired, facts: VersionFacts, optio
     }
   }
   return out;
+}
+
+/**
+ * Queue arguments whose support depends on the version (`since` in
+ * spec/arguments): before it the broker keeps and ignores them (a warning);
+ * from it, a queue type that does not take them refuses the declaration.
+ */
+function checkVersionedArguments(r: Extract<Resource, { kind: 'queue' }>, facts: VersionFacts, options: VersionCheckOptions): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const name of Object.keys(r.arguments)) {
+    const spec = QUEUE_ARGUMENTS[name];
+    if (spec?.since === undefined) continue;
+    const at = fieldAt(r, ['arguments', name]);
+    if (!atLeast(facts.version, spec.since)) {
+      out.push(
+        diagnostic(
+          'QUEUE_ARGUMENT_NOT_IN_VERSION',
+          `${describe(r)} sets \`${name}\`, which RabbitMQ ${facts.version} does not know (it needs ${spec.since}): the broker keeps it and ignores it; remove it or upgrade`,
+          at,
+          'warning',
+        ),
+      );
+    } else if (!spec.queueTypes.includes(r.type)) {
+      const accepted = spec.queueTypes.map((t) => TYPE_WORDS[t]).join(' and ');
+      out.push(
+        refusal(
+          'QUEUE_ARGUMENT_UNSUPPORTED',
+          `${describe(r)} sets \`${name}\`, which RabbitMQ ${facts.version} refuses on ${TYPE_WORDS[r.type]} (400 "invalid arg"; it takes it only on ${accepted}); remove it or change the queue type`,
+          r,
+          at,
+          options,
+        ),
+      );
+    }
+  }
+  return out;
+}
+
+/** The type of a binding's source exchange: declared in the spec, else predeclared (`amq.topic`). */
+function sourceType(desired: Desired, b: Extract<Resource, { kind: 'binding' }>): string | undefined {
+  const declared = desired.resources.get(namedKey('exchange', b.vhost, b.source));
+  return declared?.kind === 'exchange' ? declared.type : PREDECLARED_EXCHANGES.get(b.source);
 }
 
 /** AMQP 1.0 addresses of the v2 form (RabbitMQ 4.0+): `/queues/Q`, `/exchanges/X[/KEY]`; any other is v1. */

@@ -69,7 +69,7 @@ describe('deprecated features in plan', () => {
     if (on43()) {
       for (const r of [plan, apply]) {
         expect(r.code).toBe(1);
-        expect(r.stderr).toContain(`${file}:6:7: error DEPRECATED_FEATURE_DENIED: queue "located" in vhost "${v}" uses the deprecated feature \`queue_master_locator\``);
+        expect(r.stderr).toContain(`${file}:6:55: error DEPRECATED_FEATURE_DENIED: queue "located" in vhost "${v}" uses the deprecated feature \`queue_master_locator\``);
         expect(r.stderr).toContain('deprecated_features.permit.queue_master_locator = true');
       }
       // Nothing was applied, not even the queue before it.

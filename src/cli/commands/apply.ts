@@ -6,8 +6,10 @@ import { acquireLock, lockVhost, type Lock } from '../../apply/lock.js';
 import { BLOCKED_TIMEOUT_MS, finishMigrationsFor } from '../../apply/migrate.js';
 import { ManagementClient } from '../../live/http.js';
 import { listVhosts, readLive } from '../../live/read.js';
+import { readBrokerFeatures } from '../../live/broker-features.js';
+import { checkSavedPlanAgainstBroker } from '../../spec/broker-check.js';
 import { describeChange, describeResource, type Change } from '../../model/change.js';
-import { WarrenError, diagnostic, formatDiagnostic, uniqueDiagnostics, type Diagnostic } from '../../model/diagnostics.js';
+import { WarrenError, diagnostic, formatDiagnostic, hasErrors, uniqueDiagnostics, type Diagnostic } from '../../model/diagnostics.js';
 import { PLAN_FORMAT_VERSION, type PlanDocument } from '../../model/plan.js';
 import type { Desired, Resource } from '../../model/types.js';
 import { compareFingerprint } from '../../plan/fingerprint.js';
@@ -19,7 +21,7 @@ import { renderPlanText } from '../../render/plan-text.js';
 import { redactSecrets } from '../../util/redact.js';
 import { EXIT, printDiagnostics, styleOf, type Endpoints, type Io } from '../context.js';
 import { endpointOptions, formatOption, specOptions, type CommonOptions, type SpecOptions } from '../options.js';
-import { computePlan, loadOrFail } from '../pipeline.js';
+import { computePlan, computePlanKeepingWarnings, loadWithWarnings } from '../pipeline.js';
 import { createProgress } from '../progress.js';
 import { resolveTargets } from '../targets.js';
 
@@ -61,7 +63,9 @@ export function registerApply(program: Command, io: Io, setExit: (code: number) 
       concurrencyOption(opts);
       alarmTimeoutMs(opts);
       const saved = files.length === 1 && files[0] ? await readSavedPlan(files[0], io.cwd) : null;
-      const desired = saved ? null : await loadOrFail(files, io, opts);
+      // The spec's warnings are shown with the plan's, those the broker check reports again once (spec/supersede).
+      const loaded = saved ? null : await loadWithWarnings(files, io, opts);
+      const desired = loaded?.desired ?? null;
       const targets = await resolveTargets(opts, io);
       if (saved && targets.length > 1) throw new WarrenError(diagnostic('ONE_TARGET_ONLY', 'a saved plan was made against one broker: give at most one --target'));
       for (const target of targets) {
@@ -69,7 +73,7 @@ export function registerApply(program: Command, io: Io, setExit: (code: number) 
         const vhosts = saved ? saved.vhosts : (desired as Desired).vhosts;
         const run = saved
           ? (warnings: readonly Diagnostic[]): Promise<number> => applySaved(saved, target.endpoints, opts, io, warnings)
-          : (warnings: readonly Diagnostic[]): Promise<number> => applyTo(desired as Desired, target.endpoints, opts, io, warnings);
+          : (warnings: readonly Diagnostic[]): Promise<number> => applyTo(desired as Desired, target.endpoints, opts, io, warnings, loaded?.warnings ?? []);
         const code = await withLock(vhosts, target.endpoints, opts, io, run);
         if (code !== EXIT.ok) {
           setExit(code);
@@ -113,14 +117,14 @@ async function withLock(
 }
 
 /** Plan, guard, confirm, apply and verify against one broker; resolves with the exit code. */
-async function applyTo(desired: Desired, endpoints: Endpoints, opts: ApplyOptions, io: Io, warnings: readonly Diagnostic[]): Promise<number> {
+async function applyTo(desired: Desired, endpoints: Endpoints, opts: ApplyOptions, io: Io, warnings: readonly Diagnostic[], specWarnings: readonly Diagnostic[]): Promise<number> {
   if (opts.migrate) {
     await finishMigrationsFor(desired, endpoints, { allowDataLoss: opts.allowDataLoss === true, blockedTimeoutMs: alarmTimeoutMs(opts), note: (m) => io.err(`${m}\n`) });
   }
-  const { plan } = await computePlan(desired, endpoints, opts.prune === true);
+  const { plan, specWarnings: left } = await computePlanKeepingWarnings(desired, endpoints, opts.prune === true, specWarnings, io);
   return execute(plan, endpoints, opts, io, {
     confirm: !opts.autoApprove,
-    warnings,
+    warnings: [...left, ...warnings],
     verify: async () => (await computePlan(desired, endpoints, opts.prune === true)).plan.changes,
   });
 }
@@ -149,7 +153,12 @@ async function applySaved(plan: PlanDocument, endpoints: Endpoints, opts: ApplyO
   const warnings = [...lockWarnings];
   let toApply = plan;
   try {
-    const observed = await readLive(client, plan.vhosts);
+    const [observed, features] = await Promise.all([readLive(client, plan.vhosts), readBrokerFeatures(client)]);
+    // What this broker refuses now (a deprecated feature denied since the plan was made, another
+    // version): stop before anything changes, as plan does for a spec.
+    const broker = checkSavedPlanAgainstBroker(plan.changes, observed.resources, { ...observed.broker, ...features });
+    warnings.push(...broker.filter((d) => d.severity !== 'error'));
+    if (hasErrors(broker)) throw new WarrenError(broker.filter((d) => d.severity === 'error'));
     const moved = compareFingerprint(plan.changes, plan.fingerprint ?? {}, observed.resources);
     if (moved.length > 0) {
       io.err(

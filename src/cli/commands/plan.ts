@@ -11,7 +11,7 @@ import { renderTargetPlansJson } from '../../render/plan-json.js';
 import { EXIT, printDiagnostics, styleOf, type Io } from '../context.js';
 import { endpointOptions, formatOption, specOptions, type CommonOptions, type SpecOptions } from '../options.js';
 import { resolveTargets } from '../targets.js';
-import { computePlan, loadOrFail, unionOf } from '../pipeline.js';
+import { computePlanKeepingWarnings, loadWithWarnings, unionOf } from '../pipeline.js';
 
 interface PlanOptions extends CommonOptions, SpecOptions {
   readonly detailedExitcode?: boolean;
@@ -34,16 +34,21 @@ export function registerPlan(program: Command, io: Io, setExit: (code: number) =
         '\nExit status: 0 success (or no changes with --detailed-exitcode), 1 error, 2 changes (with --detailed-exitcode).',
     )
     .action(async (files: string[], opts: PlanOptions) => {
-      const desired = await loadOrFail(files, io, opts);
+      // The spec's warnings are shown after the plan: those the broker check reports again, knowing the broker, once.
+      const { desired, warnings } = await loadWithWarnings(files, io, opts);
       const targets = await resolveTargets(opts, io);
       const plans: { target: string | null; plan: PlanDocument }[] = [];
+      let specWarnings: readonly Diagnostic[] = warnings;
       for (const target of targets) {
-        const { plan, observed } = await computePlan(desired, target.endpoints, opts.prune === true);
+        const { plan, observed, specWarnings: left } = await computePlanKeepingWarnings(desired, target.endpoints, opts.prune === true, specWarnings, io);
+        // With several targets, a warning is left out only where every target's check replaced it.
+        specWarnings = specWarnings.filter((d) => left.includes(d));
         plans.push({ target: target.name, plan });
         const heading = targets.length > 1 ? `Target ${target.name}:\n` : '';
         if (opts.format === 'markdown') io.out(`${heading && `## ${heading}\n`}${renderPlanMarkdown(plan, { graph: unionOf(observed.resources, desired.resources) })}`);
         else if (opts.format !== 'json') io.out(`${styleOf(opts, io).bold(heading)}${renderPlanText(plan, styleOf(opts, io))}${targets.length > 1 ? '\n' : ''}`);
       }
+      printDiagnostics(io, specWarnings);
       const json = plans.length === 1 && plans[0] ? renderPlanJson(plans[0].plan) : renderTargetPlansJson(plans);
       if (opts.out) {
         await writeFile(opts.out, json);

@@ -76,7 +76,9 @@ describe('warren lint --broker-version checks what that version takes by default
     const file = write('qml.yaml', ...head, '      q: { arguments: { x-queue-master-locator: client-local }, bind: [{ exchange: jobs, routing_key: q }] }');
     const on43 = await cli('lint', file, '--broker-version', 'v4.3');
     expect(on43.code).toBe(1);
-    expect(on43.out).toContain('qml.yaml:6:7: error DEPRECATED_FEATURE_DENIED: queue "q" in vhost "/" uses the deprecated feature `queue_master_locator`');
+    // Once, at the argument (the spec's version-blind DEPRECATED_ARGUMENT gives way to it).
+    expect(on43.out).not.toContain('DEPRECATED_ARGUMENT');
+    expect(on43.out).toContain('qml.yaml:6:49: error DEPRECATED_FEATURE_DENIED: queue "q" in vhost "/" uses the deprecated feature `queue_master_locator`');
     expect(on43.out).toContain('deprecated_features.permit.queue_master_locator = true');
     const on40 = await cli('lint', file, '--broker-version', '4.0.5');
     expect(on40.code).toBe(0);
@@ -116,5 +118,55 @@ describe('warren lint --broker-version checks what that version takes by default
     const on310 = await cli('lint', lr, '--broker-version', '3.10.8');
     expect(on310.code).toBe(1);
     expect(on310.out).toContain('lr.yaml:4:18: error EXCHANGE_TYPE_NOT_AVAILABLE');
+  });
+
+  it('4.3 quorum arguments: refused on classic queues by 4.3, unknown (kept, ignored) before; one report per argument', async () => {
+    const file = write(
+      'args43.yaml',
+      ...head,
+      '      c: { arguments: { x-consumer-timeout: 1000, x-delayed-retry-type: all }, bind: [{ exchange: jobs, routing_key: c }] }',
+      '      qq: { type: quorum, arguments: { x-delayed-retry-type: failed, x-delayed-retry-min: 1000, x-delayed-retry-max: 5000, x-consumer-timeout: 60000 }, bind: [{ exchange: jobs, routing_key: qq }] }',
+    );
+    const offline = await cli('lint', file);
+    expect(offline.code).toBe(0);
+    expect(offline.out).not.toContain('UNKNOWN_ARGUMENT');
+    expect(offline.out).toContain('args43.yaml:6:45: warning ARGUMENT_NOT_SUPPORTED: `x-consumer-timeout` is not supported by classic queues (only by quorum queues): RabbitMQ 4.3 and later refuse it');
+    const on43 = await cli('lint', file, '--broker-version', '4.3.6');
+    expect(on43.code).toBe(1);
+    expect(on43.out).toContain('args43.yaml:6:45: error QUEUE_ARGUMENT_UNSUPPORTED: queue "c" in vhost "/" sets `x-consumer-timeout`, which RabbitMQ 4.3.6 refuses on classic queues');
+    expect(on43.out).toContain('args43.yaml:6:73: error QUEUE_ARGUMENT_UNSUPPORTED: queue "c" in vhost "/" sets `x-delayed-retry-type`');
+    expect(on43.out).not.toContain('ARGUMENT_NOT_SUPPORTED');
+    expect(on43.out).toContain('2 findings: 2 errors, 0 warnings, 0 notes');
+    const on40 = await cli('lint', file, '--broker-version', '4.0.5');
+    expect(on40.code).toBe(0);
+    expect(on40.out).toContain('args43.yaml:6:45: warning QUEUE_ARGUMENT_NOT_IN_VERSION: queue "c" in vhost "/" sets `x-consumer-timeout`, which RabbitMQ 4.0.5 does not know (it needs 4.3.0)');
+    expect(on40.out).not.toContain('ARGUMENT_NOT_SUPPORTED');
+    // Two on c, four on qq: each argument once.
+    expect(on40.out).toContain('6 findings: 0 errors, 6 warnings, 0 notes');
+  });
+
+  it('4.3 quorum argument values are checked as the 4.3 policy keys are', async () => {
+    const file = write('args43-bad.yaml', ...head, '      qq: { type: quorum, arguments: { x-delayed-retry-type: bogus, x-delayed-retry-min: 0, x-consumer-timeout: "60" }, bind: [{ exchange: jobs, routing_key: qq }] }');
+    const r = await cli('lint', file);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('INVALID_ARGUMENT_VALUE: `x-delayed-retry-type` must be one of disabled, all, failed, returned');
+    expect(r.err).toContain('INVALID_ARGUMENT_VALUE: `x-delayed-retry-min` must be at least 1');
+    expect(r.err).toContain('INVALID_ARGUMENT_TYPE: `x-consumer-timeout` must be an integer');
+  });
+
+  it('a topic binding key with three # words: refused by 4.3, a warning for older versions and offline', async () => {
+    const file = write('hash.yaml', 'version: 1', 'vhosts:', '  /:', '    exchanges: { t: { type: topic } }', '    queues:', '      q: { bind: [{ exchange: t, routing_key: "#.a.#.#" }, { exchange: t, routing_key: "#.#" }, { exchange: amq.topic, routing_key: "#.#.#" }] }');
+    const offline = await cli('lint', file);
+    expect(offline.code).toBe(0);
+    expect(offline.out).toContain('hash.yaml:6:47: warning TOPIC_KEY_TOO_MANY_HASHES: topic binding key "#.a.#.#" has 3 `#` words; RabbitMQ 4.3 and later refuse more than 2');
+    expect(offline.out).not.toContain('"#.#" has');
+    const on43 = await cli('lint', file, '--broker-version', '4.3.6');
+    expect(on43.code).toBe(1);
+    expect(on43.out).toContain('hash.yaml:6:47: error TOPIC_KEY_TOO_MANY_HASHES: binding "t -> q [#.a.#.#]" in vhost "/"');
+    expect(on43.out).toContain('error TOPIC_KEY_TOO_MANY_HASHES: binding "amq.topic -> q [#.#.#]"');
+    expect(on43.out).not.toContain('warning TOPIC_KEY_TOO_MANY_HASHES');
+    const on40 = await cli('lint', file, '--broker-version', '4.0.5');
+    expect(on40.code).toBe(0);
+    expect(on40.out).toContain('warning TOPIC_KEY_TOO_MANY_HASHES');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LINT_RULES, lintSpec, parseLintConfig, renderLintSarif, renderLintText, versionAtLeast } from '../../../src/lint/index.js';
+import { LINT_RULES, lintSpec, parseLintConfig, renderLintSarif, renderLintText } from '../../../src/lint/index.js';
 import type { Desired } from '../../../src/model/types.js';
 import { parseSpecText } from '../../../src/spec/index.js';
 import { parseSource } from '../../../src/spec/yaml-source.js';
@@ -177,11 +177,11 @@ describe('lint rules', () => {
     expect(report.rules.find((r) => r.code === 'TRANSIENT_QUEUE_ON_4X')?.skipped).toMatch(/--broker-version/);
   });
 
-  it('versionAtLeast', () => {
-    expect(versionAtLeast('4.0.3', '4.0')).toBe(true);
-    expect(versionAtLeast('3.13.7', '4.0')).toBe(false);
-    expect(versionAtLeast('v4.1', '4.0')).toBe(true);
-    expect(versionAtLeast('garbage', '4.0')).toBe(true);
+  it('a rule for 4.0+ runs on 4.0.3 and v4.1, not on 3.13.7 (the version comparison of model/versions)', () => {
+    const text = base('    exchanges: { d: { type: direct } }\n    queues:\n      q: { durable: false, bind: [{ exchange: d, routing_key: q }] }\n');
+    expect(codes(text, '4.0.3')).toContain('TRANSIENT_QUEUE_ON_4X');
+    expect(codes(text, 'v4.1')).toContain('TRANSIENT_QUEUE_ON_4X');
+    expect(codes(text, '3.13.7')).not.toContain('TRANSIENT_QUEUE_ON_4X');
   });
 });
 
