@@ -2,8 +2,16 @@
  * Several files make one spec: vhosts merge (their metadata must agree), every
  * other resource may be declared once, and queue types are resolved against
  * the merged vhost's default_queue_type.
+ *
+ * Definitions files are the exception: RabbitMQ's import accepts a resource
+ * twice and ends with what its own steps make of it (verified on 3.10.8 and
+ * 4.3.6): a declared exchange or queue stays as first declared (declaring
+ * it again changes nothing), while a policy, permission, limit or parameter is
+ * set again and ends as last declared. Warren keeps the same one, with a
+ * `DUPLICATE_DEFINITION` warning. A user twice is refused by the broker
+ * (`user_already_exists`), so it stays `DUPLICATE_RESOURCE` here too.
  */
-import type { QueueResource, QueueType, VhostResource } from '../model/types.js';
+import type { Kind, QueueResource, QueueType, VhostResource } from '../model/types.js';
 import type { Diagnostic } from '../model/diagnostics.js';
 import { diagnostic } from '../model/diagnostics.js';
 import { resourceKey } from '../model/keys.js';
@@ -16,17 +24,40 @@ import { q } from './describe.js';
 type VhostField = 'description' | 'tags' | 'default_queue_type';
 const VHOST_FIELDS: readonly VhostField[] = ['description', 'tags', 'default_queue_type'];
 
+/** Kinds the broker's import declares (a second declaration changes nothing): the first one stays. */
+const FIRST_WINS: ReadonlySet<Kind> = new Set<Kind>(['exchange', 'queue', 'binding']);
+/** Kinds the broker's import refuses twice. */
+const NEVER_TWICE: ReadonlySet<Kind> = new Set<Kind>(['user', 'user_limit']);
+
+/** What to do with a declaration: keep it, drop it, or let it replace the one already kept. */
+type Verdict = 'keep' | 'drop' | 'replace';
+
 export function mergeDecls(files: readonly FileDecls[]): { model: SpecModel; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const vhosts = mergeVhosts(files.flatMap((f) => f.vhosts), diagnostics);
+  const definitionFiles = new Set(files.filter((f) => f.definitions === true).map((f) => f.file));
 
   const seen = new Map<string, Origin>();
   // `what` is a function: the description is only needed for a duplicate, and building it for each of 10k queues showed in profiles.
-  const once = (key: string, what: () => string, origin: Origin): boolean => {
+  const once = (key: string, kind: Kind, what: () => string, origin: Origin): Verdict => {
     const first = seen.get(key);
     if (first === undefined) {
       seen.set(key, origin);
-      return true;
+      return 'keep';
+    }
+    if (definitionFiles.has(first.at.file) && definitionFiles.has(origin.at.file) && !NEVER_TWICE.has(kind)) {
+      const firstWins = FIRST_WINS.has(kind);
+      const kept = firstWins ? first : origin;
+      if (!firstWins) seen.set(key, origin);
+      diagnostics.push(
+        diagnostic(
+          'DUPLICATE_DEFINITION',
+          `${what()} is declared twice: at ${where(first.at)} and at ${where(origin.at)}; Warren keeps the one at ${where(kept.at)}, as RabbitMQ's import does (${firstWins ? 'a second declaration changes nothing' : 'the last one set wins'}); remove the other`,
+          origin.at,
+          'warning',
+        ),
+      );
+      return firstWins ? 'drop' : 'replace';
     }
     diagnostics.push(
       diagnostic(
@@ -35,12 +66,21 @@ export function mergeDecls(files: readonly FileDecls[]): { model: SpecModel; dia
         origin.at,
       ),
     );
-    return false;
+    return 'drop';
+  };
+  /** Adds `item` to `list` as the verdict says; `at` remembers where each key's item is. */
+  const put = <T>(list: T[], at: Map<string, number>, key: string, item: T, verdict: Verdict): void => {
+    const i = at.get(key);
+    if (verdict === 'replace' && i !== undefined) list[i] = item;
+    else if (verdict === 'keep') {
+      at.set(key, list.length);
+      list.push(item);
+    }
   };
 
   const exchanges: ExchangeDecl[] = [];
   for (const x of files.flatMap((f) => f.exchanges)) {
-    if (once(resourceKey(x.resource), () => `exchange ${q(x.resource.name)} in vhost ${q(x.resource.vhost)}`, x.origin)) exchanges.push(x);
+    if (once(resourceKey(x.resource), 'exchange', () => `exchange ${q(x.resource.name)} in vhost ${q(x.resource.vhost)}`, x.origin) === 'keep') exchanges.push(x);
   }
 
   const queues: MergedQueue[] = [];
@@ -49,19 +89,21 @@ export function mergeDecls(files: readonly FileDecls[]): { model: SpecModel; dia
     // The broker applies a vhost's default queue type to durable queues only (rabbitmq-semantics.md §7).
     const vhostDefault: QueueType = r.durable ? (vhosts.get(r.vhost)?.resource.default_queue_type ?? OPTIONAL_FIELDS.queue.type.value) : OPTIONAL_FIELDS.queue.type.value;
     const resource: QueueResource = { ...r, type: decl.type ?? vhostDefault };
-    if (once(resourceKey(resource), () => `queue ${q(r.name)} in vhost ${q(r.vhost)}`, decl.origin)) queues.push({ ...decl, resource });
+    if (once(resourceKey(resource), 'queue', () => `queue ${q(r.name)} in vhost ${q(r.vhost)}`, decl.origin) === 'keep') queues.push({ ...decl, resource });
   }
 
   const bindings: BindingDecl[] = [];
   for (const b of files.flatMap((f) => f.bindings)) {
-    if (once(resourceKey(b.resource), () => `binding ${b.resource.name} in vhost ${q(b.resource.vhost)}`, b.origin)) bindings.push(b);
+    if (once(resourceKey(b.resource), 'binding', () => `binding ${b.resource.name} in vhost ${q(b.resource.vhost)}`, b.origin) === 'keep') bindings.push(b);
   }
 
   const others: OtherDecl[] = [];
+  const otherAt = new Map<string, number>();
   for (const o of files.flatMap((f) => f.others)) {
     const r = o.resource;
     const where = isGlobalKind(r.kind) ? '' : ` in vhost ${q(r.vhost)}`;
-    if (once(resourceKey(r), () => `${r.kind.replace(/_/g, ' ')} ${q(r.name)}${where}`, o.origin)) others.push(o);
+    const key = resourceKey(r);
+    put(others, otherAt, key, o, once(key, r.kind, () => `${r.kind.replace(/_/g, ' ')} ${q(r.name)}${where}`, o.origin));
   }
   const globalKinds = [...new Set(files.flatMap((f) => f.globalKinds))];
 
