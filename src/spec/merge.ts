@@ -4,12 +4,13 @@
  * the merged vhost's default_queue_type.
  *
  * Definitions files are the exception: RabbitMQ's import accepts a resource
- * twice and ends with what its own steps make of it (verified on 3.10.8 and
- * 4.3.6): a declared exchange or queue stays as first declared (declaring
- * it again changes nothing), while a policy, permission, limit or parameter is
- * set again and ends as last declared. Warren keeps the same one, with a
- * `DUPLICATE_DEFINITION` warning. A user twice is refused by the broker
- * (`user_already_exists`), so it stays `DUPLICATE_RESOURCE` here too.
+ * twice, and ends with either declaration (measured on 3.10.8 and 4.3.6: it
+ * imports concurrently, so a queue, exchange or, on 4.3, permission kept the
+ * first one in one run and the last in another). Warren keeps the last one of
+ * every kind, the order a sequential import would end with, with a
+ * `DUPLICATE_DEFINITION` warning. A user twice is
+ * refused by the broker (`user_already_exists`), so it stays
+ * `DUPLICATE_RESOURCE` here too.
  */
 import type { Kind, QueueResource, QueueType, VhostResource } from '../model/types.js';
 import type { Diagnostic } from '../model/diagnostics.js';
@@ -24,8 +25,6 @@ import { q } from './describe.js';
 type VhostField = 'description' | 'tags' | 'default_queue_type';
 const VHOST_FIELDS: readonly VhostField[] = ['description', 'tags', 'default_queue_type'];
 
-/** Kinds the broker's import declares (a second declaration changes nothing): the first one stays. */
-const FIRST_WINS: ReadonlySet<Kind> = new Set<Kind>(['exchange', 'queue', 'binding']);
 /** Kinds the broker's import refuses twice. */
 const NEVER_TWICE: ReadonlySet<Kind> = new Set<Kind>(['user', 'user_limit']);
 
@@ -46,18 +45,16 @@ export function mergeDecls(files: readonly FileDecls[]): { model: SpecModel; dia
       return 'keep';
     }
     if (definitionFiles.has(first.at.file) && definitionFiles.has(origin.at.file) && !NEVER_TWICE.has(kind)) {
-      const firstWins = FIRST_WINS.has(kind);
-      const kept = firstWins ? first : origin;
-      if (!firstWins) seen.set(key, origin);
+      seen.set(key, origin);
       diagnostics.push(
         diagnostic(
           'DUPLICATE_DEFINITION',
-          `${what()} is declared twice: at ${where(first.at)} and at ${where(origin.at)}; Warren keeps the one at ${where(kept.at)}, as RabbitMQ's import does (${firstWins ? 'a second declaration changes nothing' : 'the last one set wins'}); remove the other`,
+          `${what()} is declared twice: at ${where(first.at)} and at ${where(origin.at)}; Warren keeps the last one (RabbitMQ's import accepts both, and may end with either: it imports concurrently); remove the other`,
           origin.at,
           'warning',
         ),
       );
-      return firstWins ? 'drop' : 'replace';
+      return 'replace';
     }
     diagnostics.push(
       diagnostic(
@@ -79,22 +76,28 @@ export function mergeDecls(files: readonly FileDecls[]): { model: SpecModel; dia
   };
 
   const exchanges: ExchangeDecl[] = [];
+  const exchangeAt = new Map<string, number>();
   for (const x of files.flatMap((f) => f.exchanges)) {
-    if (once(resourceKey(x.resource), 'exchange', () => `exchange ${q(x.resource.name)} in vhost ${q(x.resource.vhost)}`, x.origin) === 'keep') exchanges.push(x);
+    const key = resourceKey(x.resource);
+    put(exchanges, exchangeAt, key, x, once(key, 'exchange', () => `exchange ${q(x.resource.name)} in vhost ${q(x.resource.vhost)}`, x.origin));
   }
 
   const queues: MergedQueue[] = [];
+  const queueAt = new Map<string, number>();
   for (const decl of files.flatMap((f) => f.queues)) {
     const r = decl.resource;
     // The broker applies a vhost's default queue type to durable queues only (rabbitmq-semantics.md §7).
     const vhostDefault: QueueType = r.durable ? (vhosts.get(r.vhost)?.resource.default_queue_type ?? OPTIONAL_FIELDS.queue.type.value) : OPTIONAL_FIELDS.queue.type.value;
     const resource: QueueResource = { ...r, type: decl.type ?? vhostDefault };
-    if (once(resourceKey(resource), 'queue', () => `queue ${q(r.name)} in vhost ${q(r.vhost)}`, decl.origin) === 'keep') queues.push({ ...decl, resource });
+    const key = resourceKey(resource);
+    put(queues, queueAt, key, { ...decl, resource }, once(key, 'queue', () => `queue ${q(r.name)} in vhost ${q(r.vhost)}`, decl.origin));
   }
 
   const bindings: BindingDecl[] = [];
+  const bindingAt = new Map<string, number>();
   for (const b of files.flatMap((f) => f.bindings)) {
-    if (once(resourceKey(b.resource), 'binding', () => `binding ${b.resource.name} in vhost ${q(b.resource.vhost)}`, b.origin) === 'keep') bindings.push(b);
+    const key = resourceKey(b.resource);
+    put(bindings, bindingAt, key, b, once(key, 'binding', () => `binding ${b.resource.name} in vhost ${q(b.resource.vhost)}`, b.origin));
   }
 
   const others: OtherDecl[] = [];
