@@ -8,7 +8,8 @@
  * imports concurrently, so a queue, exchange or, on 4.3, permission kept the
  * first one in one run and the last in another). Warren keeps the last one of
  * every kind, the order a sequential import would end with, with a
- * `DUPLICATE_DEFINITION` warning. A user twice is
+ * `DUPLICATE_DEFINITION` warning; a vhost listed twice too (its last entry,
+ * whole). A user twice is
  * refused by the broker (`user_already_exists`), so it stays
  * `DUPLICATE_RESOURCE` here too.
  */
@@ -33,8 +34,8 @@ type Verdict = 'keep' | 'drop' | 'replace';
 
 export function mergeDecls(files: readonly FileDecls[]): { model: SpecModel; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const vhosts = mergeVhosts(files.flatMap((f) => f.vhosts), diagnostics);
   const definitionFiles = new Set(files.filter((f) => f.definitions === true).map((f) => f.file));
+  const vhosts = mergeVhosts(files.flatMap((f) => f.vhosts), definitionFiles, diagnostics);
 
   const seen = new Map<string, Origin>();
   // `what` is a function: the description is only needed for a duplicate, and building it for each of 10k queues showed in profiles.
@@ -113,7 +114,7 @@ export function mergeDecls(files: readonly FileDecls[]): { model: SpecModel; dia
   return { model: { vhosts, exchanges, queues, bindings, others, globalKinds }, diagnostics };
 }
 
-function mergeVhosts(decls: readonly VhostDecl[], diagnostics: Diagnostic[]): SpecModel['vhosts'] {
+function mergeVhosts(decls: readonly VhostDecl[], definitionFiles: ReadonlySet<string>, diagnostics: Diagnostic[]): SpecModel['vhosts'] {
   const groups = new Map<string, VhostDecl[]>();
   for (const d of decls) {
     const list = groups.get(d.name);
@@ -125,7 +126,7 @@ function mergeVhosts(decls: readonly VhostDecl[], diagnostics: Diagnostic[]): Sp
     const origin = (list.find((d) => d.explicit) ?? list[0])?.origin;
     if (origin === undefined) continue;
     const chosen: Partial<Record<VhostField, { value: string | readonly string[]; from: VhostDecl }>> = {};
-    for (const d of list) {
+    for (const d of lastListed(name, list, definitionFiles, diagnostics)) {
       for (const field of VHOST_FIELDS) {
         const value = d[field];
         if (value === undefined) continue;
@@ -163,6 +164,29 @@ function mergeVhosts(decls: readonly VhostDecl[], diagnostics: Diagnostic[]): Sp
     });
   }
   return out;
+}
+
+/**
+ * The declarations of one vhost without the earlier entries of a definitions
+ * file's `vhosts` list that names it again: the last entry wins, as for every
+ * other kind (the broker's import ended with either: 3.10.8 kept the first in
+ * one run and the last in another).
+ */
+function lastListed(name: string, list: readonly VhostDecl[], definitionFiles: ReadonlySet<string>, diagnostics: Diagnostic[]): VhostDecl[] {
+  const listed = list.filter((d) => d.explicit && definitionFiles.has(d.origin.at.file));
+  const last = listed[listed.length - 1];
+  if (last === undefined || listed.length === 1) return [...list];
+  for (const d of listed.slice(1)) {
+    diagnostics.push(
+      diagnostic(
+        'DUPLICATE_DEFINITION',
+        `vhost ${q(name)} is listed twice: at ${where((listed[0] as VhostDecl).origin.at)} and at ${where(d.origin.at)}; Warren keeps the last one (RabbitMQ's import accepts both, and may end with either); remove the other`,
+        d.origin.at,
+        'warning',
+      ),
+    );
+  }
+  return list.filter((d) => !listed.includes(d) || d === last);
 }
 
 function sameValue(a: string | readonly string[], b: string | readonly string[]): boolean {

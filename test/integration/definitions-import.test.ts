@@ -54,7 +54,7 @@ describe('definitions files the broker imports (second round)', () => {
 
     const validated = await warren('validate', ours.path);
     expect(validated.code, validated.stderr).toBe(0);
-    expect(validated.stderr.match(/warning DUPLICATE_DEFINITION/g)?.length).toBe(6);
+    expect(validated.stderr.match(/warning DUPLICATE_DEFINITION/g)?.length).toBe(7);
     await applyOk(ours.path);
     const v = enc(ours.renamed['loader2-dup-vhost'] as string);
     const u = enc(ours.renamed['loader2-dup-user'] as string);
@@ -64,6 +64,8 @@ describe('definitions files the broker imports (second round)', () => {
     expect((await mgmt<{ configure: string }>('GET', `/api/permissions/${v}/${u}`)).body.configure).toBe('^last$');
     expect((await mgmt<{ value: unknown }[]>('GET', `/api/vhost-limits/${v}`)).body.map((l) => l.value)).toEqual([{ 'max-queues': 20 }]);
     expect((await mgmt<{ source: string; routing_key: string }[]>('GET', `/api/bindings/${v}`)).body.filter((b) => b.source === 'events').map((b) => b.routing_key)).toEqual(['k']);
+    // A vhost listed twice: its last entry.
+    expect((await mgmt<{ description: string }>('GET', `/api/vhosts/${v}`)).body.description).toBe('last');
     await replansEmpty(ours.path);
   });
 
@@ -122,7 +124,7 @@ describe('global parameters: cluster_name', () => {
     const pruned = await warren('plan', spec(' {}'), '--prune', '--format', 'json');
     expect(pruned.code, pruned.stderr).toBe(0);
     const prunePlan = JSON.parse(pruned.stdout) as { changes: { kind: string; name: string }[]; unmanaged?: { kind: string; name: string }[] };
-    expect(prunePlan.changes.filter((c) => c.kind === 'global_parameter')).toEqual([]);
+    expect(prunePlan.changes.filter((c) => c.kind === 'global_parameter' && /^cluster_(name|tags)$/.test(c.name))).toEqual([]);
     expect(JSON.stringify(prunePlan.unmanaged ?? [])).not.toMatch(/cluster_name|cluster_tags/);
 
     // internal_cluster_id is refused.

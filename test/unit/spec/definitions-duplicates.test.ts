@@ -57,6 +57,14 @@ describe('definitions: a resource declared twice', () => {
     expect([...(r?.values() ?? [])].filter((x) => x.kind === 'parameter')).toEqual([]);
   });
 
+  it('keeps the last entry of a vhost listed twice, whole, with a warning', () => {
+    const text = JSON.stringify({ vhosts: [{ name: V, description: 'one', default_queue_type: 'quorum' }, { name: V, description: 'two', tags: ['t'] }] });
+    const { desired, diagnostics } = parseSpecText(text, 'v.json');
+    expect(diagnostics.map((d) => [d.code, d.severity, d.path])).toEqual([['DUPLICATE_DEFINITION', 'warning', '/vhosts/1']]);
+    expect(diagnostics[0]?.message).toBe(`vhost "${V}" is listed twice: at v.json:1:12 and at v.json:1:76; Warren keeps the last one (RabbitMQ's import accepts both, and may end with either); remove the other`);
+    expect(desired?.resources.get(namedKey('vhost', V, V))).toMatchObject({ description: 'two', tags: ['t'], unset: ['default_queue_type'] });
+  });
+
   it('still refuses a user twice, as the broker does (user_already_exists)', () => {
     const text = defs({ users: [{ name: 'u', password_hash: '', tags: [] }, { name: 'u', password_hash: '', tags: ['management'] }] });
     const d = only(parseSpecText(text, 'u.json').diagnostics, 'DUPLICATE_RESOURCE');
