@@ -1,6 +1,7 @@
 import type { Change, DiffOptions, DiffResult, Unmanaged } from '../model/change.js';
 import { diagnostic, type Diagnostic } from '../model/diagnostics.js';
 import { namedKey, resourceKey } from '../model/keys.js';
+import { IMPLICIT_GLOBAL_PARAMETERS } from '../model/implicit.js';
 import { isGlobalKind, type BindingResource, type Desired, type Observed, type QueueResource, type Resource } from '../model/types.js';
 import { compareFields, settleUnset, type CompareContext } from './compare.js';
 import { ownershipOf } from './ownership.js';
@@ -109,6 +110,8 @@ export function diff(desired: Desired, observed: Observed, options: DiffOptions)
   for (const [key, live] of found < observed.resources.size ? observed.resources : []) {
     if (desired.resources.has(key)) continue;
     if (isGlobalKind(live.kind) ? !globals.has(live.kind) : !inScope.has(live.vhost)) continue;
+    // The broker's own `cluster_name` is compared only when declared: never listed, never pruned.
+    if (live.kind === 'global_parameter' && IMPLICIT_GLOBAL_PARAMETERS.has(live.name)) continue;
     if (owned.ignores(live)) continue;
     const dropped = droppedBy(live, replaced);
     const keep = protectedBy(live, protectedUsers);

@@ -58,8 +58,8 @@ export function nativeToDefinitions(text: string, file = 'topology.yaml', option
 
 /**
  * The global parameters the broker sets itself (`cluster_name`,
- * `internal_cluster_id`), which the loader leaves out of every spec: a spec
- * declaring them would plan them forever, as the live side never lists them.
+ * `internal_cluster_id`), which the loader leaves out of a definitions file:
+ * every export carries the exporting broker's own, which are no desired state.
  */
 function brokerGlobals(text: string): SkippedResource[] {
   let doc: unknown;

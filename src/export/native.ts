@@ -94,7 +94,7 @@ export function renderNative(resources: ResourceMap, options: ExportNativeOption
     if (r.kind === 'user' || r.kind === 'user_limit' || r.kind === 'global_parameter') {
       // Global: in scope of a spec only with its own section, which export does not write.
       if (options.globals?.kinds.includes(r.kind)) continue;
-      skipped.push(skip(r, r.kind === 'global_parameter' ? 'global parameters are not exported' : 'users are not exported: a spec holds no password hashes; declare the users to manage, with password: { env: NAME }'));
+      skipped.push(skip(r, r.kind === 'global_parameter' ? 'global parameters are not exported' : 'users are not exported from the broker, as their password hashes would be written out; declare the users to manage, with password: { env: NAME } (or password_hash), or keep an export\'s hashes with `warren convert FILE -o OUT`'));
       continue;
     }
     if (wanted && !wanted.has(r.vhost)) continue;

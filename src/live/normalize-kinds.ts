@@ -2,13 +2,14 @@
  * Management API JSON → model resources, for users, permissions, limits,
  * policies and runtime parameters (the kinds beside the AMQP topology).
  *
- * Implicit state is dropped here: the global parameters `internal_cluster_id`
- * and `cluster_name` (rabbitmq-semantics.md §5), and the `operator_policy` and
+ * Implicit state is dropped here: the global parameter `internal_cluster_id`
+ * (rabbitmq-semantics.md §5; `cluster_name` is kept, and the diff leaves it
+ * alone unless the spec declares it), and the `operator_policy` and
  * `vhost-limits` components of `/api/parameters`, which are read from their
  * own endpoints (or each would be diffed twice, §1). Secrets become
  * `Sensitive`: password hashes, and every string that is a URI with a password.
  */
-import { IMPLICIT_GLOBAL_PARAMETERS, PARAMETER_COMPONENTS_READ_ELSEWHERE } from '../model/implicit.js';
+import { BROKER_OWNED_GLOBAL_PARAMETERS, PARAMETER_COMPONENTS_READ_ELSEWHERE } from '../model/implicit.js';
 import { parameterName, topicPermissionName, userLimitName } from '../model/keys.js';
 import type {
   GlobalParameterResource,
@@ -140,13 +141,17 @@ export function normalizeParameters(json: unknown, vhosts: ReadonlySet<string>):
   return out;
 }
 
-/** `GET /api/global-parameters` → global parameters, without the broker's own. */
+/**
+ * `GET /api/global-parameters` → global parameters, without
+ * `internal_cluster_id`; `cluster_name` is kept, the diff compares it only
+ * when the spec declares it.
+ */
 export function normalizeGlobalParameters(json: unknown): GlobalParameterResource[] {
   const where = 'GET /api/global-parameters';
   const out: GlobalParameterResource[] = [];
   for (const row of rows(json, where)) {
     const name = str(row, 'name', where);
-    if (IMPLICIT_GLOBAL_PARAMETERS.has(name)) continue;
+    if (BROKER_OWNED_GLOBAL_PARAMETERS.has(name)) continue;
     out.push({ kind: 'global_parameter', vhost: '', name, value: paramValue(row['value'], `${where} ('${name}')`) });
   }
   return out;

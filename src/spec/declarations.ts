@@ -88,6 +88,8 @@ export interface FileDecls extends Partial<ExtrasDecls> {
   readonly others: OtherDecl[];
   /** Global kinds whose section the file has (`users:`, `global_parameters:`): in scope even when empty. */
   readonly globalKinds: GlobalKind[];
+  /** A RabbitMQ definitions file: a resource it declares twice is what the broker's import makes of it, not a refusal. */
+  readonly definitions?: true;
 }
 
 export function emptyDecls(file: string): FileDecls {

@@ -17,7 +17,7 @@ import { IMPLICIT_GLOBAL_PARAMETERS } from '../model/implicit.js';
 import { impliedHashingAlgorithm } from '../util/password-hash.js';
 import type { FileDecls, Origin } from './declarations.js';
 import { makeOrigin } from './declarations.js';
-import { isRecord, q } from './describe.js';
+import { isRecord } from './describe.js';
 import { specParamValue } from './from-native-kinds.js';
 import { joinPointer } from './pointer.js';
 import type { ParsedSource } from './yaml-source.js';
@@ -53,7 +53,7 @@ interface DefPolicy {
 }
 
 /** The vhost of a resource (declaring it implicitly when the file allows), or undefined with a diagnostic. */
-export type VhostOf = (vhost: string | undefined, what: string, origin: Origin) => string | undefined;
+export type VhostOf = (vhost: string | undefined, origin: Origin) => string | undefined;
 
 /** @param src a document that passed `DEFINITIONS_SCHEMA` */
 export function readDefinitionKinds(src: ParsedSource, decls: FileDecls, vhostOf: VhostOf, diagnostics: Diagnostic[]): void {
@@ -73,14 +73,14 @@ export function readDefinitionKinds(src: ParsedSource, decls: FileDecls, vhostOf
 
   (doc.permissions ?? []).forEach((p, i) => {
     const origin = at('permissions', i);
-    const vhost = vhostOf(p.vhost, `permission of user ${q(p.user)}`, origin);
+    const vhost = vhostOf(p.vhost, origin);
     if (vhost === undefined) return;
     decls.others.push({ origin, resource: { kind: 'permission', vhost, name: p.user, configure: p.configure, write: p.write, read: p.read, source: origin.at } });
   });
 
   (doc.topic_permissions ?? []).forEach((p, i) => {
     const origin = at('topic_permissions', i);
-    const vhost = vhostOf(p.vhost, `topic permission of user ${q(p.user)}`, origin);
+    const vhost = vhostOf(p.vhost, origin);
     if (vhost === undefined) return;
     decls.others.push({
       origin,
@@ -90,7 +90,7 @@ export function readDefinitionKinds(src: ParsedSource, decls: FileDecls, vhostOf
 
   (doc.policies ?? []).forEach((p, i) => {
     const origin = at('policies', i);
-    const vhost = vhostOf(p.vhost, `policy ${q(p.name)}`, origin);
+    const vhost = vhostOf(p.vhost, origin);
     if (vhost === undefined) return;
     decls.others.push({ origin, resource: policy('policy', vhost, p, origin) });
   });
@@ -98,7 +98,7 @@ export function readDefinitionKinds(src: ParsedSource, decls: FileDecls, vhostOf
   const limited = new Set<string>();
   (doc.parameters ?? []).forEach((p, i) => {
     const origin = at('parameters', i);
-    const vhost = vhostOf(p.vhost, `${p.component} parameter ${q(p.name)}`, origin);
+    const vhost = vhostOf(p.vhost, origin);
     if (vhost === undefined) return;
     if (p.component === 'operator_policy' && isRecord(p.value)) {
       const v = p.value as Partial<DefPolicy>;

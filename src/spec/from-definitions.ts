@@ -2,9 +2,11 @@
  * Declarations of a RabbitMQ definitions export, with the same defaults as the
  * native format.
  *
- * Vhosts: when the file has a `vhosts` list, it declares them and a resource
- * in a vhost the list does not name is an error; without the list, every
- * vhost a resource names is declared implicitly.
+ * Vhosts: the file's `vhosts` list declares them with their metadata; a vhost
+ * that a resource names and the list lacks (or every vhost, without a list)
+ * is declared implicitly, with no metadata of its own. RabbitMQ's import
+ * accepts such a file when the vhost exists; Warren also creates it when it
+ * does not.
  */
 import type { Args, DestinationType, QueueType } from '../model/types.js';
 import type { Diagnostic } from '../model/diagnostics.js';
@@ -29,6 +31,7 @@ interface DefinitionsDoc {
 }
 interface VhostMeta {
   readonly description?: string;
+  readonly protected_from_deletion?: unknown;
   readonly tags?: readonly string[] | string;
   readonly default_queue_type?: string;
 }
@@ -68,33 +71,39 @@ interface DefBinding {
 /** @param src a document that passed `DEFINITIONS_SCHEMA` */
 export function fromDefinitions(src: ParsedSource): { decls: FileDecls; diagnostics: Diagnostic[] } {
   const doc = src.value as DefinitionsDoc;
-  const decls = emptyDecls(src.file);
+  const decls: FileDecls = { ...emptyDecls(src.file), definitions: true };
   const diagnostics: Diagnostic[] = [];
   const listed = doc.vhosts !== undefined;
 
-  (doc.vhosts ?? []).forEach((v, i) => decls.vhosts.push(vhostDecl(v, makeOrigin(src, joinPointer('', 'vhosts', i), 'value'))));
+  (doc.vhosts ?? []).forEach((v, i) => {
+    const origin = makeOrigin(src, joinPointer('', 'vhosts', i), 'value');
+    decls.vhosts.push(vhostDecl(v, origin));
+    const meta = Array.isArray(v.metadata) ? undefined : (v.metadata as VhostMeta | undefined);
+    const where = meta?.protected_from_deletion === true ? origin.field('metadata', 'protected_from_deletion') : v.protected_from_deletion === true ? origin.field('protected_from_deletion') : undefined;
+    if (where !== undefined) {
+      diagnostics.push(
+        diagnostic(
+          'VHOST_PROTECTION_UNMANAGED',
+          `vhost ${q(v.name)} is protected from deletion here, which Warren does not manage: it neither sets nor compares it, and a plan that deletes the vhost fails on a protected one (412); set it with \`rabbitmqctl enable_vhost_deletion_protection\` or POST /api/vhosts/{vhost}/deletion/protection (RabbitMQ 4.x)`,
+          where,
+          'warning',
+        ),
+      );
+    }
+  });
   const declared = new Set(decls.vhosts.map((v) => v.name));
 
   const missingVhost: Origin[] = [];
   let resourceCount = 0;
-  /** The vhost of a resource, or undefined (with a diagnostic) when it has none or an undeclared one. */
-  const vhostOf = (vhost: string | undefined, what: string, origin: Origin): string | undefined => {
+  /** The vhost of a resource (declared implicitly when not listed), or undefined when it has none. */
+  const vhostOf = (vhost: string | undefined, origin: Origin): string | undefined => {
     resourceCount++;
     if (vhost === undefined) {
       missingVhost.push(origin);
       return undefined;
     }
     if (!declared.has(vhost)) {
-      if (listed) {
-        diagnostics.push(
-          diagnostic(
-            'VHOST_UNDECLARED',
-            `${what} is in vhost ${q(vhost)}, which the \`vhosts\` list of this file does not declare; add {"name": ${JSON.stringify(vhost)}} to \`vhosts\``,
-            origin.field('vhost'),
-          ),
-        );
-        return undefined;
-      }
+      // As without a `vhosts` list: RabbitMQ's import accepts it when the vhost exists (e.g. `/`).
       declared.add(vhost);
       decls.vhosts.push({ kind: 'vhost', name: vhost, origin, explicit: false });
     }
@@ -118,7 +127,7 @@ export function fromDefinitions(src: ParsedSource): { decls: FileDecls; diagnost
   (doc.exchanges ?? []).forEach((x, i) => {
     const origin = makeOrigin(src, joinPointer('', 'exchanges', i), 'value');
     if (reserved('exchange', x.name, origin)) return;
-    const vhost = vhostOf(x.vhost, `exchange ${q(x.name)}`, origin);
+    const vhost = vhostOf(x.vhost, origin);
     if (vhost === undefined) return;
     decls.exchanges.push(exchangeDecl(vhost, x.name, { ...x, arguments: table(x.arguments) }, origin));
   });
@@ -126,7 +135,7 @@ export function fromDefinitions(src: ParsedSource): { decls: FileDecls; diagnost
   (doc.queues ?? []).forEach((queue, i) => {
     const origin = makeOrigin(src, joinPointer('', 'queues', i), 'value');
     if (reserved('queue', queue.name, origin)) return;
-    const vhost = vhostOf(queue.vhost, `queue ${q(queue.name)}`, origin);
+    const vhost = vhostOf(queue.vhost, origin);
     if (vhost === undefined) return;
     const { decl, diagnostics: typeDiagnostics } = queueDecl(vhost, queue.name, { ...queue, arguments: table(queue.arguments) }, false, origin);
     diagnostics.push(...typeDiagnostics);
@@ -135,7 +144,7 @@ export function fromDefinitions(src: ParsedSource): { decls: FileDecls; diagnost
 
   (doc.bindings ?? []).forEach((b, i) => {
     const origin = makeOrigin(src, joinPointer('', 'bindings', i), 'value');
-    const vhost = vhostOf(b.vhost, `binding #${i + 1}`, origin);
+    const vhost = vhostOf(b.vhost, origin);
     if (vhost === undefined) return;
     decls.bindings.push(binding(vhost, b.source, b.destination, b.destination_type, b.routing_key, table(b.arguments), origin));
   });

@@ -6,6 +6,8 @@
  * vhost. Every default applied.
  */
 import type { Diagnostic } from '../model/diagnostics.js';
+import { diagnostic } from '../model/diagnostics.js';
+import { BROKER_OWNED_GLOBAL_PARAMETERS } from '../model/implicit.js';
 import { parameterName, topicPermissionName, userLimitName } from '../model/keys.js';
 import type { Args, ParamValue } from '../model/types.js';
 import { DEFAULT_HASHING_ALGORITHM } from '../util/password-hash.js';
@@ -13,6 +15,7 @@ import { hasCredentials, isEnvRef, Sensitive } from '../util/sensitive.js';
 import type { FileDecls, Origin } from './declarations.js';
 import { makeOrigin } from './declarations.js';
 import { joinPointer } from './pointer.js';
+import { q } from './describe.js';
 import type { ParsedSource } from './yaml-source.js';
 import { declaredPassword, type PasswordContext } from './user-password.js';
 
@@ -76,6 +79,16 @@ export function readNativeKinds(src: ParsedSource, decls: FileDecls, diagnostics
   if (doc.global_parameters !== undefined) decls.globalKinds.push('global_parameter');
   for (const [name, value] of Object.entries(doc.global_parameters ?? {})) {
     const origin = makeOrigin(src, joinPointer('', 'global_parameters', name), 'key');
+    if (BROKER_OWNED_GLOBAL_PARAMETERS.has(name)) {
+      diagnostics.push(
+        diagnostic(
+          'GLOBAL_PARAMETER_BROKER_OWNED',
+          `global parameter ${q(name)} is the broker's own identity, which the broker writes once and Warren never does; remove it from \`global_parameters\``,
+          origin.at,
+        ),
+      );
+      continue;
+    }
     decls.others.push({ origin, resource: { kind: 'global_parameter', vhost: '', name, value: specParamValue(value), source: origin.at } });
   }
 

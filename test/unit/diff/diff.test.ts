@@ -142,3 +142,20 @@ describe('diff', () => {
     expect(large / small).toBeLessThan(4);
   }, 60_000);
 });
+
+describe('diff: the broker-owned global parameters', () => {
+  const param = (name: string, value: unknown): Resource => ({ kind: 'global_parameter', vhost: '', name, value: value as never });
+  const live = observed(param('cluster_name', 'rabbit@a'), param('cluster_tags', []), param('other', 1));
+
+  it('compares cluster_name only when declared, and never lists or prunes it (nor cluster_tags) otherwise', () => {
+    const undeclared: Desired = { ...desired(), globalKinds: ['global_parameter'] };
+    const r = diff(undeclared, live, { prune: true });
+    expect(r.changes.map((c) => `${c.action} ${c.name}`)).toEqual(['delete other']);
+    expect(r.unmanaged).toEqual([]);
+
+    const same = diff({ ...desired(param('cluster_name', 'rabbit@a'), param('other', 1)), globalKinds: ['global_parameter'] }, live, { prune: true });
+    expect(same.changes).toEqual([]);
+    const renamed = diff({ ...desired(param('cluster_name', 'renamed'), param('other', 1)), globalKinds: ['global_parameter'] }, live, { prune: true });
+    expect(renamed.changes.map((c) => `${c.action} ${c.name}`)).toEqual(['update cluster_name']);
+  });
+});

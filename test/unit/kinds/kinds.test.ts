@@ -165,7 +165,7 @@ describe('live normalization, 3.10 and 4.x shapes', () => {
     );
     expect(params.map((p) => p.name)).toEqual(['shovel/s']);
     expect(JSON.stringify(params)).toContain('amqp://u:****@h');
-    expect(normalizeGlobalParameters([{ name: 'internal_cluster_id', value: 'x' }, { name: 'cluster_name', value: 'n' }, { name: 'g', value: 1 }]).map((g) => g.name)).toEqual(['g']);
+    expect(normalizeGlobalParameters([{ name: 'internal_cluster_id', value: 'x' }, { name: 'cluster_name', value: 'n' }, { name: 'g', value: 1 }]).map((g) => g.name)).toEqual(['cluster_name', 'g']);
     expect(normalizeVhostLimits([{ vhost: 'v', value: { 'max-queues': 5, 'max-connections': -1 } }], vs).map((l) => `${l.name}=${l.value}`)).toEqual(['max-queues=5']);
     expect(normalizeUserLimits([{ user: 'a', value: { 'max-channels': 3 } }]).map((l) => l.name)).toEqual(['a/max-channels']);
     // 3.10 lists a vhost whose last limit was deleted with an empty proplist: no limits

@@ -122,14 +122,35 @@ describe('RabbitMQ definitions export as a spec', () => {
     expect(desired?.globalKinds).toEqual(['user', 'user_limit', 'global_parameter']);
   });
 
-  it('declares the vhosts resources use when there is no `vhosts` list, and refuses undeclared ones when there is', () => {
+  it('declares the vhosts resources use that the file does not list, as when it has no `vhosts` list', () => {
     const implicit = parseSpecText(JSON.stringify({ queues: [{ name: 'q', vhost: 'a' }] }), 'i.json');
     expect(implicit.diagnostics).toEqual([]);
     expect(implicit.desired?.vhosts).toEqual(['a']);
 
-    const text = '{\n  "vhosts": [{ "name": "a" }],\n  "queues": [{ "name": "q", "vhost": "b" }]\n}';
-    const d = only(parseSpecText(text, 'e.json').diagnostics, 'VHOST_UNDECLARED');
-    expect(where(d)).toMatchObject({ line: 3, column: 38, path: '/queues/0/vhost' });
+    // RabbitMQ's import accepts a permission in `/` when `/` exists, though the file lists only `a`.
+    const text = JSON.stringify({
+      vhosts: [{ name: 'a', description: 'listed' }],
+      users: [{ name: 'u', password_hash: '', tags: [] }],
+      permissions: [{ user: 'u', vhost: '/', configure: '.*', write: '.*', read: '.*' }],
+      queues: [{ name: 'q', vhost: 'b' }],
+    });
+    const { desired, diagnostics } = parseSpecText(text, 'e.json');
+    expect(diagnostics).toEqual([]);
+    expect(desired?.vhosts).toEqual(['a', 'b', '/']);
+    // An unlisted vhost has no metadata of its own: its fields are left as they are.
+    expect(desired?.resources.get(namedKey('vhost', '/', '/'))).toMatchObject({ unset: ['description', 'tags', 'default_queue_type'] });
+    expect(desired?.resources.get(namedKey('vhost', 'a', 'a'))).toMatchObject({ description: 'listed' });
+  });
+
+  it('warns of vhost deletion protection (4.x), which Warren does not manage', () => {
+    const text = '{\n  "vhosts": [{ "name": "p", "metadata": { "description": "", "protected_from_deletion": true } }, { "name": "o", "protected_from_deletion": true }, { "name": "n", "metadata": { "protected_from_deletion": false } }]\n}';
+    const { desired, diagnostics } = parseSpecText(text, 'p.json');
+    expect(desired).not.toBeNull();
+    expect(diagnostics.map(where)).toEqual([
+      { code: 'VHOST_PROTECTION_UNMANAGED', severity: 'warning', file: 'p.json', line: 2, column: 89, path: '/vhosts/0/metadata/protected_from_deletion' },
+      { code: 'VHOST_PROTECTION_UNMANAGED', severity: 'warning', file: 'p.json', line: 2, column: 141, path: '/vhosts/1/protected_from_deletion' },
+    ]);
+    expect(diagnostics[0]?.message).toContain('vhost "p" is protected from deletion here, which Warren does not manage');
   });
 
   it('explains a single-vhost export, which has no `vhost` fields', () => {

@@ -1,0 +1,135 @@
+/**
+ * Issue 14, second round: definitions files RabbitMQ's own import accepts and
+ * Warren used to refuse are applied and re-plan empty, on the real broker
+ * (fixtures in test/fixtures/definitions/, names made unique per run); and a
+ * native spec's `cluster_name` converges.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { brokerAtLeast, freshVhosts, mgmt, testUrls } from '../helpers/broker.js';
+import { specFile, warren } from '../helpers/cli.js';
+
+const FIXTURES = resolve(import.meta.dirname, '..', 'fixtures', 'definitions');
+const enc = encodeURIComponent;
+const vhost = freshVhosts();
+const users: string[] = [];
+afterAll(async () => {
+  for (const u of users) await mgmt('DELETE', `/api/users/${enc(u)}`);
+});
+
+/** A fixture with each of `names` renamed to a unique name of this run. */
+function fixture(file: string, names: readonly string[]): { path: string; text: string; renamed: Record<string, string> } {
+  let text = readFileSync(join(FIXTURES, file), 'utf8');
+  const renamed: Record<string, string> = {};
+  const suffix = randomBytes(3).toString('hex');
+  for (const name of names) {
+    renamed[name] = `${name}-${suffix}`;
+    text = text.split(`"${name}"`).join(`"${renamed[name]}"`);
+    if (name.endsWith('-vhost')) vhost.adopt(renamed[name]);
+    else users.push(renamed[name]);
+  }
+  return { path: specFile(text, file), text, renamed };
+}
+
+async function applyOk(file: string, ...args: string[]): Promise<{ stdout: string; stderr: string }> {
+  const r = await warren('apply', file, '--auto-approve', ...args);
+  expect(r.code, r.stdout + r.stderr).toBe(0);
+  return r;
+}
+
+async function replansEmpty(file: string): Promise<void> {
+  const r = await warren('plan', file, '--detailed-exitcode');
+  expect(r.code, r.stdout + r.stderr).toBe(0);
+}
+
+describe('definitions files the broker imports (second round)', () => {
+  it('keeps the last of a resource declared twice, which the broker import accepts too; warns; re-plans empty', async () => {
+    const names = ['loader2-dup-vhost', 'loader2-dup-user'];
+    const ours = fixture('duplicates.json', names);
+    const theirs = fixture('duplicates.json', names);
+    // The broker's own import accepts the same file (and ends with either declaration of each: it imports concurrently).
+    expect((await mgmt('POST', '/api/definitions', JSON.parse(theirs.text))).status).toBe(204);
+
+    const validated = await warren('validate', ours.path);
+    expect(validated.code, validated.stderr).toBe(0);
+    expect(validated.stderr.match(/warning DUPLICATE_DEFINITION/g)?.length).toBe(7);
+    await applyOk(ours.path);
+    const v = enc(ours.renamed['loader2-dup-vhost'] as string);
+    const u = enc(ours.renamed['loader2-dup-user'] as string);
+    expect((await mgmt<{ arguments: Record<string, unknown> }>('GET', `/api/queues/${v}/orders`)).body.arguments).toMatchObject({ 'x-max-length': 2 });
+    expect((await mgmt<{ type: string }>('GET', `/api/exchanges/${v}/events`)).body.type).toBe('fanout');
+    expect((await mgmt<{ pattern: string }>('GET', `/api/policies/${v}/lengths`)).body.pattern).toBe('^last$');
+    expect((await mgmt<{ configure: string }>('GET', `/api/permissions/${v}/${u}`)).body.configure).toBe('^last$');
+    expect((await mgmt<{ value: unknown }[]>('GET', `/api/vhost-limits/${v}`)).body.map((l) => l.value)).toEqual([{ 'max-queues': 20 }]);
+    expect((await mgmt<{ source: string; routing_key: string }[]>('GET', `/api/bindings/${v}`)).body.filter((b) => b.source === 'events').map((b) => b.routing_key)).toEqual(['k']);
+    // A vhost listed twice: its last entry.
+    expect((await mgmt<{ description: string }>('GET', `/api/vhosts/${v}`)).body.description).toBe('last');
+    await replansEmpty(ours.path);
+  });
+
+  it('accepts a permission in a vhost the `vhosts` list lacks; warns that vhost deletion protection is not managed', async () => {
+    const { path, renamed } = fixture('unlisted-vhost.json', ['loader2-unlisted-vhost', 'loader2-unlisted-user']);
+    const v = renamed['loader2-unlisted-vhost'] as string;
+    const u = renamed['loader2-unlisted-user'] as string;
+    const applied = await applyOk(path);
+    expect(applied.stderr).toContain('warning VHOST_PROTECTION_UNMANAGED');
+    expect((await mgmt<{ configure: string }>('GET', `/api/permissions/%2F/${enc(u)}`)).body.configure).toBe('^$');
+    expect((await mgmt<{ configure: string }>('GET', `/api/permissions/${enc(v)}/${enc(u)}`)).body.configure).toBe('.*');
+    const live = await mgmt<{ description: string; protected_from_deletion?: boolean }>('GET', `/api/vhosts/${enc(v)}`);
+    expect(live.body.description).toBe('listed');
+    // 4.x reports the flag (false: Warren does not set it); 3.10 has no such field.
+    expect(live.body.protected_from_deletion).toBe(brokerAtLeast(4, 0) ? false : undefined);
+    await replansEmpty(path);
+  });
+
+  it('applies a file with only `users`: the user logs in, and the re-plan is empty', async () => {
+    const { path, renamed } = fixture('users-only.json', ['loader2-usersonly-user']);
+    const u = renamed['loader2-usersonly-user'] as string;
+    await applyOk(path);
+    const m = new URL(testUrls().management);
+    const res = await fetch(`${m.protocol}//${m.host}/api/whoami`, { headers: { authorization: 'Basic ' + Buffer.from(`${u}:users-only-secret`).toString('base64') } });
+    await res.body?.cancel();
+    expect(res.status).toBe(200);
+    await replansEmpty(path);
+  });
+});
+
+describe('global parameters: cluster_name', () => {
+  it('converges when declared, is planned when it differs, and is never listed or pruned when not declared', async () => {
+    // Neither broker stores cluster_name until it is set: /api/cluster-name shows the default.
+    expect((await mgmt('GET', '/api/global-parameters/cluster_name')).status).toBe(404);
+    const name = (await mgmt<{ name: string }>('GET', '/api/cluster-name')).body.name;
+    const v = await vhost('loader2-cluster-name');
+    const spec = (globals: string): string => specFile(`version: 1\nglobal_parameters:${globals}\nvhosts:\n  ${v}: {}\n`);
+
+    // Declared (as the name it already has, so that the shared broker keeps its name): stored, then converged.
+    const same = spec(`\n  cluster_name: ${JSON.stringify(name)}`);
+    try {
+      await applyOk(same);
+      expect((await mgmt<{ value: string }>('GET', '/api/global-parameters/cluster_name')).body.value).toBe(name);
+      await replansEmpty(same);
+    } finally {
+      await mgmt('DELETE', '/api/global-parameters/cluster_name');
+    }
+
+    // Another name is planned (not applied: the shared broker keeps its name).
+    const other = await warren('plan', spec(`\n  cluster_name: ${JSON.stringify(`${name}-renamed`)}`), '--format', 'json');
+    expect(other.code, other.stderr).toBe(0);
+    const plan = JSON.parse(other.stdout) as { changes: { action: string; kind: string; name: string }[] };
+    expect(plan.changes.map((c) => [c.action, c.kind, c.name])).toEqual([['create', 'global_parameter', 'cluster_name']]);
+
+    // Undeclared, in a spec that manages global parameters with --prune: left alone (so is 4.x's cluster_tags).
+    const pruned = await warren('plan', spec(' {}'), '--prune', '--format', 'json');
+    expect(pruned.code, pruned.stderr).toBe(0);
+    const prunePlan = JSON.parse(pruned.stdout) as { changes: { kind: string; name: string }[]; unmanaged?: { kind: string; name: string }[] };
+    expect(prunePlan.changes.filter((c) => c.kind === 'global_parameter' && /^cluster_(name|tags)$/.test(c.name))).toEqual([]);
+    expect(JSON.stringify(prunePlan.unmanaged ?? [])).not.toMatch(/cluster_name|cluster_tags/);
+
+    // internal_cluster_id is refused.
+    const refused = await warren('validate', spec('\n  internal_cluster_id: x'));
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('error GLOBAL_PARAMETER_BROKER_OWNED');
+  });
+});
