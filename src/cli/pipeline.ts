@@ -1,6 +1,7 @@
 import { diff } from '../diff/diff.js';
 import { ManagementClient } from '../live/http.js';
 import { readLive } from '../live/read.js';
+import { splitUrls } from '../live/endpoints.js';
 import { WarrenError, hasErrors, type Diagnostic } from '../model/diagnostics.js';
 import { resourceKey } from '../model/keys.js';
 import type { PlanDocument } from '../model/plan.js';
@@ -97,10 +98,12 @@ export async function computePlanKeepingWarnings(desired: Desired, endpoints: En
 /** The users Warren connects as: never deleted, their permissions never pruned. */
 export function endpointUsers(endpoints: Endpoints): string[] {
   const users = new Set<string>();
-  for (const url of [endpoints.management, endpoints.amqp].flatMap((u) => u.split(','))) {
+  // Split as the clients split (a comma inside a password belongs to its URL), or a
+  // password with a comma would leave its user unprotected from --prune.
+  for (const url of [endpoints.management, endpoints.amqp].flatMap(splitUrls)) {
     try {
       const u = new URL(url);
-      users.add(u.username === '' ? 'guest' : decodeURIComponent(u.username));
+      users.add(u.username === '' ? 'guest' : decodeLenient(u.username));
     } catch {
       // an invalid URL fails later, with its own message
     }
@@ -124,4 +127,13 @@ function parseVars(pairs: readonly string[]): Record<string, string> {
     out[p.slice(0, eq)] = p.slice(eq + 1);
   }
   return out;
+}
+
+/** Percent-decoding that keeps a malformed escape as written instead of throwing. */
+function decodeLenient(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }

@@ -13,18 +13,32 @@ const MASK = '****';
  */
 export function redactUrl(url: string): string {
   const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url);
-  if (!scheme) return redactSecrets(url);
+  if (!scheme) return /^\S+$/.test(url) && url.includes('@') ? redactLooseUserinfo(url) : redactSecrets(url);
   const start = scheme[0].length;
   const rest = url.slice(start);
   const end = rest.search(/[/?#]/);
   const authority = end === -1 ? rest : rest.slice(0, end);
   const at = authority.lastIndexOf('@');
-  if (at === -1) return url;
+  // A `/`, `?` or `#` inside an unencoded password ends the authority early: mask up to the last `@`.
+  if (at === -1) return rest.includes('@') ? redactLooseUserinfo(url) : url;
   const userinfo = authority.slice(0, at);
   const colon = userinfo.indexOf(':');
   if (colon === -1) return url;
   const user = userinfo.slice(0, colon);
   return `${url.slice(0, start)}${user}:${MASK}@${authority.slice(at + 1)}${end === -1 ? '' : rest.slice(end)}`;
+}
+
+/**
+ * A string that does not parse as a URL (`http//u:pw@host`, a password with a
+ * `/` in it) but carries a userinfo: everything from the first `:` that is not
+ * part of a `:/` scheme separator up to the last `@` is masked, so a mistyped
+ * URL is never echoed with its password.
+ */
+function redactLooseUserinfo(url: string): string {
+  const at = url.lastIndexOf('@');
+  const colon = /:(?!\/)/.exec(url.slice(0, at));
+  if (!colon) return url;
+  return `${url.slice(0, colon.index)}:${MASK}${url.slice(at)}`;
 }
 
 // scheme://user:password@ inside free text; the password runs up to the last

@@ -13,6 +13,13 @@ describe('redactUrl', () => {
     expect(redactUrl('amqp://u:p@ss@h:1/v')).toBe('amqp://u:****@h:1/v');
   });
 
+  it('masks the password of a URL that does not parse (a missing colon, a / in the password)', () => {
+    expect(redactUrl('http//u:s3cret@host')).toBe('http//u:****@host');
+    expect(redactUrl('amqp//u:a:b@host/v')).toBe('amqp//u:****@host/v');
+    expect(redactUrl('http://u:pa/ss@host:1')).toBe('http://u:****@host:1');
+    expect(redactUrl('amqp:u:pw@h')).toBe('amqp:****@h');
+  });
+
   it('leaves URLs without a password alone', () => {
     expect(redactUrl('amqp://localhost')).toBe('amqp://localhost');
     expect(redactUrl('amqp://user@localhost/v')).toBe('amqp://user@localhost/v');
