@@ -62,9 +62,9 @@ export function brokerVersion(): string {
 }
 
 /** Whether the test broker is RabbitMQ `major.minor` or later: branch a version-specific assertion on it. */
-export function brokerAtLeast(major: number, minor = 0): boolean {
-  const [ma = 0, mi = 0] = brokerVersion().split('.').map((n) => Number.parseInt(n, 10));
-  return ma > major || (ma === major && mi >= minor);
+export function brokerAtLeast(major: number, minor = 0, patch = 0): boolean {
+  const [ma = 0, mi = 0, pa = 0] = brokerVersion().split('.').map((n) => Number.parseInt(n, 10));
+  return ma !== major ? ma > major : mi !== minor ? mi > minor : pa >= patch;
 }
 
 export interface MgmtResponse<T = unknown> {

@@ -80,7 +80,7 @@ describe('definitions files the broker imports (second round)', () => {
     const live = await mgmt<{ description: string; protected_from_deletion?: boolean }>('GET', `/api/vhosts/${enc(v)}`);
     expect(live.body.description).toBe('listed');
     // 4.x reports the flag (false: Warren does not set it); 3.10 has no such field.
-    expect(live.body.protected_from_deletion).toBe(brokerAtLeast(4, 0) ? false : undefined);
+    expect(live.body.protected_from_deletion).toBe(brokerAtLeast(4, 0, 6) ? false : undefined); // deletion protection came in 4.0.6
     await replansEmpty(path);
   });
 
