@@ -1,0 +1,50 @@
+/**
+ * What a round trip of real 4.x and 3.10 exports through Warren turned up (dogfood):
+ * - a grant (permission, topic permission) for a user that exists nowhere made apply stop
+ *   part-way, after the vhost was created (HTTP 400 vhost_or_user_not_found): the plan now
+ *   refuses it before anything changes;
+ * - a stream's `x-stream-filter-size-bytes` (3.13+) was an unknown argument: 4.3 takes it on a
+ *   stream, 3.10 keeps it (and ignores it); either way the queue re-plans empty.
+ */
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { brokerAtLeast, freshVhosts, mgmt } from '../helpers/broker.js';
+import { specFile, warren } from '../helpers/cli.js';
+
+const vhosts = freshVhosts();
+const unique = (prefix: string): string => `warren-test-${prefix}-${randomBytes(4).toString('hex')}`;
+
+describe('dogfood findings on the real broker', () => {
+  it('refuses a grant for a user that exists nowhere, before creating anything', async () => {
+    const v = vhosts.adopt(unique('ghost-grant'));
+    const ghost = unique('ghost-user');
+    const file = specFile({
+      version: 1,
+      vhosts: {
+        [v]: {
+          exchanges: { orders: { type: 'topic' } },
+          permissions: { [ghost]: { configure: '.*', write: '.*', read: '.*' } },
+          topic_permissions: { [ghost]: { orders: { write: '.*', read: '.*' } } },
+        },
+      },
+    });
+    const applied = await warren('apply', file, '--auto-approve');
+    expect(applied.code).toBe(1);
+    expect(applied.stderr.match(/GRANT_USER_UNKNOWN/g)).toHaveLength(2);
+    expect(applied.stderr).toContain(`user "${ghost}", which the spec does not declare and the broker does not have`);
+    expect((await mgmt('GET', `/api/vhosts/${encodeURIComponent(v)}`)).status).toBe(404);
+  });
+
+  it('applies a stream with x-stream-filter-size-bytes and re-plans empty, on every version', async () => {
+    const v = vhosts.adopt(unique('filter-size'));
+    const file = specFile({ version: 1, vhosts: { [v]: { queues: { clicks: { type: 'stream', arguments: { 'x-max-age': '1h', 'x-stream-filter-size-bytes': 32 } } } } } });
+    const applied = await warren('apply', file, '--auto-approve');
+    expect(applied.stderr).not.toContain('UNKNOWN_ARGUMENT');
+    expect(applied.code).toBe(0);
+    // 4.3 knows the argument; 3.10 predates it (3.13), keeps it and ignores it: a warning.
+    if (brokerAtLeast(3, 13)) expect(applied.stderr + applied.stdout).not.toContain('QUEUE_ARGUMENT_NOT_IN_VERSION');
+    else expect(applied.stderr + applied.stdout).toContain('QUEUE_ARGUMENT_NOT_IN_VERSION');
+    const again = await warren('plan', file, '--detailed-exitcode');
+    expect(again.code).toBe(0);
+  });
+});
