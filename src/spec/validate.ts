@@ -13,7 +13,7 @@ import { KNOWN_EXCHANGE_TYPES, MAX_NAME_BYTES, PREDECLARED_EXCHANGES, checkResou
 import { q } from './describe.js';
 import { closest } from './suggest.js';
 import { HASH_FIX, MAX_HASH_WORDS, hashWords, tooManyHashes } from './topic-keys.js';
-import { checkParameterUris, checkPolicyDefinition } from './validate-kinds.js';
+import { checkParameterUris, checkParameterValues, checkPolicyDefinition } from './validate-kinds.js';
 
 interface VhostIndex {
   readonly exchanges: Map<string, ExchangeDecl>;
@@ -30,7 +30,7 @@ export function validateSpec(model: SpecModel): Diagnostic[] {
   for (const b of model.bindings) out.push(...checkBinding(b, index));
   for (const { resource: r, origin } of model.others) {
     if (r.kind === 'policy' || r.kind === 'operator_policy') out.push(...checkPolicyDefinition(r, origin));
-    else if (r.kind === 'parameter') out.push(...checkParameterUris(r, origin));
+    else if (r.kind === 'parameter') out.push(...checkParameterUris(r, origin), ...checkParameterValues(r, origin));
   }
   return out;
 }

@@ -3,6 +3,7 @@
  * - a grant (permission, topic permission) for a user that exists nowhere made apply stop
  *   part-way, after the vhost was created (HTTP 400 vhost_or_user_not_found): the plan now
  *   refuses it before anything changes;
+ * - a shovel's `ack-mode` outside no-ack/on-publish/on-confirm passed the plan and failed at apply;
  * - a stream's `x-stream-filter-size-bytes` (3.13+) was an unknown argument: 4.3 takes it on a
  *   stream, 3.10 keeps it (and ignores it); either way the queue re-plans empty.
  */
@@ -33,6 +34,23 @@ describe('dogfood findings on the real broker', () => {
     expect(applied.stderr.match(/GRANT_USER_UNKNOWN/g)).toHaveLength(2);
     expect(applied.stderr).toContain(`user "${ghost}", which the spec does not declare and the broker does not have`);
     expect((await mgmt('GET', `/api/vhosts/${encodeURIComponent(v)}`)).status).toBe(404);
+  });
+
+  it('refuses a shovel ack-mode the broker would refuse, before creating anything (3.10 and 4.3 both answer 400)', async () => {
+    const v = vhosts.adopt(unique('shovel-ack'));
+    const file = specFile({
+      version: 1,
+      vhosts: { [v]: { queues: { a: {}, b: {} }, shovels: { s: { 'src-uri': 'amqp://', 'src-queue': 'a', 'dest-uri': 'amqp://', 'dest-queue': 'b', 'ack-mode': 'bogus' } } } },
+    });
+    const applied = await warren('apply', file, '--auto-approve');
+    expect(applied.code).toBe(1);
+    expect(applied.stderr).toContain('INVALID_PARAMETER_VALUE');
+    expect((await mgmt('GET', `/api/vhosts/${encodeURIComponent(v)}`)).status).toBe(404);
+    // The broker's own answer to it, on this version: what the check stands in for.
+    const probe = vhosts.adopt(unique('shovel-ack-probe'));
+    expect((await mgmt('PUT', `/api/vhosts/${encodeURIComponent(probe)}`, {})).ok).toBe(true);
+    const refused = await mgmt('PUT', `/api/parameters/shovel/${encodeURIComponent(probe)}/s`, { value: { 'src-uri': 'amqp://', 'src-queue': 'a', 'dest-uri': 'amqp://', 'dest-queue': 'b', 'ack-mode': 'bogus' } });
+    expect(refused.status).toBe(400);
   });
 
   it('applies a stream with x-stream-filter-size-bytes and re-plans empty, on every version', async () => {

@@ -221,3 +221,27 @@ describe('uriProblem', () => {
     expect(d.message).toContain('"amqp://u:****@h/v"');
   });
 });
+
+// Dogfood: a shovel with a bad ack-mode passed validate and plan, then the broker refused it
+// (400 "Validation failed", on 3.10.8 and 4.3.6) after the rest of the apply had run.
+describe('shovel and federation field values', () => {
+  it('refuses an ack-mode the plugins do not take, at the field, in a spec and in definitions', () => {
+    const native = spec(
+      'shovels:', // 4
+      '  s: { src-uri: "amqp://", src-queue: a, dest-uri: "amqp://", dest-queue: b, ack-mode: bogus }', // 5
+      'federation_upstreams:', // 6
+      '  up: { uri: "amqp://remote", ack-mode: on-confirm }', // 7
+    );
+    expect(native.diagnostics.map((d) => [d.code, d.severity, d.line, d.path])).toEqual([['INVALID_PARAMETER_VALUE', 'error', 5, '/vhosts/~1/shovels/s/ack-mode']]);
+    expect(native.diagnostics[0]?.message).toContain('shovel "s" in vhost "/": `ack-mode` must be one of no-ack, on-publish, on-confirm');
+    const defs = parseSpecText(
+      JSON.stringify({
+        rabbit_version: '4.3.6',
+        vhosts: [{ name: '/' }],
+        parameters: [{ vhost: '/', component: 'federation-upstream', name: 'up', value: { uri: 'amqp://remote', 'ack-mode': 'sometimes' } }],
+      }),
+      'd.json',
+    );
+    expect(defs.diagnostics.map((d) => [d.code, d.path])).toEqual([['INVALID_PARAMETER_VALUE', '/parameters/0/value/ack-mode']]);
+  });
+});
