@@ -245,3 +245,28 @@ describe('shovel and federation field values', () => {
     expect(defs.diagnostics.map((d) => [d.code, d.path])).toEqual([['INVALID_PARAMETER_VALUE', '/parameters/0/value/ack-mode']]);
   });
 });
+
+// Dogfood: RabbitMQ 4.3.6's GET /api/definitions leaves internal exchanges out and keeps their
+// bindings (4.0.5 and 3.10.8 keep the exchanges); the error says so, in definitions files only.
+describe('bindings of an exchange a definitions export left out', () => {
+  it('say that a 4.3 export leaves internal exchanges out', () => {
+    const text = JSON.stringify({
+      rabbitmq_version: '4.3.6',
+      vhosts: [{ name: 'v' }],
+      exchanges: [{ vhost: 'v', name: 'orders', type: 'topic', durable: true, auto_delete: false, arguments: {} }],
+      queues: [{ vhost: 'v', name: 'q', durable: true, auto_delete: false, arguments: {} }],
+      bindings: [
+        { vhost: 'v', source: 'orders', destination: 'hidden', destination_type: 'exchange', routing_key: '#', arguments: {} },
+        { vhost: 'v', source: 'hidden', destination: 'q', destination_type: 'queue', routing_key: 'k', arguments: {} },
+      ],
+    });
+    const { diagnostics } = parseSpecText(text, 'd.json');
+    expect(diagnostics.map((d) => [d.code, d.path])).toEqual([
+      ['BINDING_DESTINATION_UNDECLARED', '/bindings/0/destination'],
+      ['BINDING_SOURCE_UNDECLARED', '/bindings/1/source'],
+    ]);
+    for (const d of diagnostics) expect(d.message).toContain('RabbitMQ 4.3 exports leave internal exchanges out');
+    const native = spec('bindings:', '  - { source: hidden, destination: q }', 'queues: { q: {} }');
+    expect(native.diagnostics.find((d) => d.code === 'BINDING_SOURCE_UNDECLARED')?.message).not.toContain('internal');
+  });
+});
