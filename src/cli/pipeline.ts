@@ -1,4 +1,5 @@
 import { diff } from '../diff/diff.js';
+import { selfLockouts, type Credential } from '../diff/self-lockout.js';
 import { ManagementClient } from '../live/http.js';
 import { readLive } from '../live/read.js';
 import { splitUrls } from '../live/endpoints.js';
@@ -58,14 +59,16 @@ export async function computePlan(desired: Desired, endpoints: Endpoints, prune:
       readBrokerFeatures(client),
     ]);
     const broker = { ...observed.broker, ...features, ...(plugins?.plugins === undefined ? {} : { plugins: plugins.plugins }) };
-    const result = diff(desired, observed, { prune, protectedUsers: endpointUsers(endpoints) });
+    const diffed = diff(desired, observed, { prune, protectedUsers: endpointUsers(endpoints) });
+    const result = { ...diffed, warnings: [...diffed.warnings, ...selfLockouts(diffed.changes, endpointCredentials(endpoints))] };
     // What the plan sends: a resource already live as declared is not declared again.
     const written = new Set(result.changes.filter((c) => c.action !== 'delete').map((c) => c.key));
     const once = supersede(specWarnings, checkAgainstBroker(desired, broker, { written: (r) => written.has(resourceKey(r)) }));
     const brokerErrors: Diagnostic[] = [...once.informed, ...(plugins?.warnings ?? [])];
     // Refused: the warnings too (one may stand for a spec warning it replaced), then the errors.
     if (hasErrors(brokerErrors)) throw new BrokerRefusal([...once.spec, ...brokerErrors.filter((d) => d.severity !== 'error'), ...brokerErrors.filter((d) => d.severity === 'error')]);
-    // A change the broker cannot make (a vhost default queue type on 3.10/3.11 with queues in it) stops the plan.
+    // A change the broker cannot make (a vhost default queue type on 3.10/3.11 with queues in it), or
+    // one that locks Warren out of the broker part-way, stops the plan.
     if (hasErrors(result.warnings)) throw new WarrenError(result.warnings.filter((d) => d.severity === 'error'));
     const plan = buildPlan(
       // Endpoints of a list that did not answer are reported with the plan.
@@ -109,6 +112,24 @@ export function endpointUsers(endpoints: Endpoints): string[] {
     }
   }
   return [...users];
+}
+
+/** The users and passwords of the endpoint URLs (amqplib and RabbitMQ default to guest:guest). */
+export function endpointCredentials(endpoints: Endpoints): Credential[] {
+  const out: Credential[] = [];
+  const add = (api: Credential['api'], urls: string): void => {
+    for (const url of urls.split(',')) {
+      try {
+        const u = new URL(url);
+        out.push(u.username === '' ? { api, user: 'guest', password: 'guest' } : { api, user: decodeURIComponent(u.username), password: decodeURIComponent(u.password) });
+      } catch {
+        // an invalid URL fails later, with its own message
+      }
+    }
+  };
+  add('management', endpoints.management);
+  add('amqp', endpoints.amqp);
+  return out;
 }
 
 /** Live and desired resources together (desired wins), for graphs around a plan. */

@@ -5,6 +5,7 @@ import { IMPLICIT_GLOBAL_PARAMETERS } from '../model/implicit.js';
 import { isGlobalKind, type BindingResource, type Desired, type Observed, type QueueResource, type Resource } from '../model/types.js';
 import { compareFields, settleUnset, type CompareContext } from './compare.js';
 import { ownershipOf } from './ownership.js';
+import { unknownGrantees } from './user-references.js';
 
 /**
  * Pure diff of the desired topology against the live one, in the vhosts the
@@ -134,6 +135,7 @@ export function diff(desired: Desired, observed: Observed, options: DiffOptions)
       unmanaged.push(unmanagedOf(key, live, keep));
     }
   }
+  warnings.push(...unknownGrantees(desired, observed, changes));
   return { changes, unmanaged, warnings };
 }
 

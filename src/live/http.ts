@@ -34,6 +34,7 @@ import type { Pool } from 'undici';
 import { diagnostic, WarrenError, type Diagnostic } from '../model/diagnostics.js';
 import { redactSecrets, redactUrl, safeDecode } from '../util/redact.js';
 import { revealForRequest } from '../util/sensitive.js';
+import { brokerReason } from './broker-reason.js';
 import { FAILOVER_CONNECT_TIMEOUT_MS, knownDown, noAnswerWithin, rememberDown, splitUrls, unreachableWarnings, type UnreachableEndpoint } from './endpoints.js';
 import { checkHostname, isTlsFailure, tlsConnectOptions, tlsFailure, type TlsOptions } from './tls.js';
 
@@ -444,23 +445,6 @@ export function isClosedKeptAlive(err: unknown): boolean {
 }
 
 const CONNECT_FAILURES = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
-
-/** The broker's `reason` (or `error`) from an error body, '' when none. */
-function brokerReason(text: string): string {
-  if (text === '') return '';
-  try {
-    const json: unknown = JSON.parse(text);
-    if (typeof json === 'object' && json !== null) {
-      const rec = json as Record<string, unknown>;
-      const reason = rec['reason'] ?? rec['error'];
-      if (typeof reason === 'string') return reason;
-      if (reason !== undefined) return JSON.stringify(reason);
-    }
-  } catch {
-    // not JSON: fall through to the raw text
-  }
-  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
-}
 
 /** Plain words for a connection-level failure. */
 export function describeNetworkError(err: unknown): string {

@@ -85,7 +85,8 @@ function toDiagnostic(e: ErrorObject, src: ParsedSource, format: SpecFormat): Di
     }
     case 'type': {
       const expected = String((e.params as { type: string | string[] }).type).split(',');
-      const message = `${label} must be ${expected.map(typeWord).filter((w) => w !== '').join(' or ')}, got ${describeValue(e.data)}${typeHint(expected, e.data, segments)}`;
+      const got = isSecretField(segments) ? secretShape(e.data) : `${describeValue(e.data)}${typeHint(expected, e.data, segments)}`;
+      const message = `${label} must be ${expected.map(typeWord).filter((w) => w !== '').join(' or ')}, got ${got}`;
       return diagnostic('SCHEMA_TYPE', message, src.locateNearest(e.instancePath));
     }
     case 'enum':
@@ -96,7 +97,9 @@ function toDiagnostic(e: ErrorObject, src: ParsedSource, format: SpecFormat): Di
       const mean = typeof e.data === 'string' ? closest(e.data, shown) : undefined;
       const version = segments.length === 1 && segments[0] === 'version' ? '; this version of Warren reads format version 1' : '';
       const choice = shown.length === 1 ? `${shown[0] ?? ''}` : `one of ${shown.join(', ')}`;
-      const message = `${label} must be ${choice}, got ${describeValue(e.data)}${mean !== undefined ? `; did you mean \`${mean}\`?` : version}`;
+      const message = isSecretField(segments)
+        ? `${label} must be ${choice}, got ${secretShape(e.data)}`
+        : `${label} must be ${choice}, got ${describeValue(e.data)}${mean !== undefined ? `; did you mean \`${mean}\`?` : version}`;
       return diagnostic('SCHEMA_ENUM', message, src.locateNearest(e.instancePath));
     }
     case 'maxItems':
@@ -108,6 +111,21 @@ function toDiagnostic(e: ErrorObject, src: ParsedSource, format: SpecFormat): Di
     default:
       return diagnostic('SCHEMA_INVALID', `${label} ${e.message ?? 'is invalid'}`, src.locateNearest(e.instancePath));
   }
+}
+
+/** Fields that hold a password, a hash or a URI that may carry credentials (a list item of one too). */
+const SECRET_FIELDS: ReadonlySet<string> = new Set(['password', 'password_hash', 'uri', 'src-uri', 'dest-uri']);
+
+function isSecretField(segments: readonly string[]): boolean {
+  const last = segments[segments.length - 1] ?? '';
+  const parent = segments[segments.length - 2] ?? '';
+  return SECRET_FIELDS.has(last) || (/^\d+$/.test(last) && SECRET_FIELDS.has(parent));
+}
+
+/** What a secret field holds, without its value (errors never repeat a secret). */
+function secretShape(data: unknown): string {
+  const kind = data === null ? 'null' : Array.isArray(data) ? 'a list' : typeof data === 'object' ? 'a map' : `a ${typeof data}`;
+  return `${kind} (its value is not shown: the field holds a secret)${typeof data === 'number' || typeof data === 'boolean' ? '; write it in quotes' : ''}`;
 }
 
 function unknownHint(prop: string, known: readonly string[], format: SpecFormat): string {

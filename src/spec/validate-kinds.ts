@@ -140,6 +140,33 @@ export function checkParameterUris(p: ParameterResource, origin: Origin): Diagno
   return out;
 }
 
+/**
+ * Fields of shovels and federation upstreams whose values the plugins validate when the
+ * parameter is set: the broker answers 400 "Validation failed" (measured on 3.10.8 and 4.3.6:
+ * "ack-mode should be one of [no-ack, on-publish, on-confirm]"), part-way through an apply.
+ */
+const PARAMETER_VALUE_RULES: Readonly<Record<string, Readonly<Record<string, ArgRule>>>> = {
+  shovel: { 'ack-mode': { type: 'enum', values: ['no-ack', 'on-publish', 'on-confirm'] } },
+  'federation-upstream': { 'ack-mode': { type: 'enum', values: ['no-ack', 'on-publish', 'on-confirm'] } },
+};
+
+/** The values of the shovel and federation fields the broker validates (PARAMETER_VALUE_RULES). */
+export function checkParameterValues(p: ParameterResource, origin: Origin): Diagnostic[] {
+  const rules = PARAMETER_VALUE_RULES[p.component];
+  const value = p.value;
+  if (rules === undefined || !isParamMap(value)) return [];
+  const what = `${COMPONENT_WORDS[p.component] ?? p.component} ${q(p.parameter)} in vhost ${q(p.vhost)}`;
+  const out: Diagnostic[] = [];
+  for (const [field, rule] of Object.entries(rules)) {
+    const v = value[field];
+    if (v === undefined) continue;
+    for (const d of checkArgumentValue(field, v as ArgValue, rule, locateField(origin, field))) {
+      out.push({ ...d, code: 'INVALID_PARAMETER_VALUE', message: `${what}: ${d.message}; the broker would refuse the parameter part-way through the apply` });
+    }
+  }
+  return out;
+}
+
 function isParamMap(v: ParamValue): v is { readonly [key: string]: ParamValue } {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !isSensitive(v) && !('env' in v && Object.keys(v).length === 1);
 }

@@ -7,13 +7,13 @@
 import { BUILTIN_EXCHANGE_TYPES } from '../model/types.js';
 import type { Diagnostic } from '../model/diagnostics.js';
 import { diagnostic } from '../model/diagnostics.js';
-import type { BindingDecl, ExchangeDecl, MergedQueue, SpecModel } from './declarations.js';
+import type { BindingDecl, ExchangeDecl, MergedQueue, Origin, SpecModel } from './declarations.js';
 import { X_MATCH_VALUES, checkArgumentValue, checkExchangeArguments, checkQueueArguments } from './arguments.js';
 import { KNOWN_EXCHANGE_TYPES, MAX_NAME_BYTES, PREDECLARED_EXCHANGES, checkResourceName, checkVhostName, utf8Bytes } from './names.js';
 import { q } from './describe.js';
 import { closest } from './suggest.js';
 import { HASH_FIX, MAX_HASH_WORDS, hashWords, tooManyHashes } from './topic-keys.js';
-import { checkParameterUris, checkPolicyDefinition } from './validate-kinds.js';
+import { checkParameterUris, checkParameterValues, checkPolicyDefinition } from './validate-kinds.js';
 
 interface VhostIndex {
   readonly exchanges: Map<string, ExchangeDecl>;
@@ -30,7 +30,7 @@ export function validateSpec(model: SpecModel): Diagnostic[] {
   for (const b of model.bindings) out.push(...checkBinding(b, index));
   for (const { resource: r, origin } of model.others) {
     if (r.kind === 'policy' || r.kind === 'operator_policy') out.push(...checkPolicyDefinition(r, origin));
-    else if (r.kind === 'parameter') out.push(...checkParameterUris(r, origin));
+    else if (r.kind === 'parameter') out.push(...checkParameterUris(r, origin), ...checkParameterValues(r, origin));
   }
   return out;
 }
@@ -131,7 +131,7 @@ function checkBinding({ resource: b, origin }: BindingDecl, index: ReadonlyMap<s
       const isQueue = vhost?.queues.has(b.source) === true;
       const hint = isQueue
         ? `; ${q(b.source)} is a queue, and the source of a binding must be an exchange`
-        : orDeclare(b.source, vhost?.exchanges.keys(), 'exchanges');
+        : orDeclare(b.source, vhost?.exchanges.keys(), 'exchanges') + internalLeftOut(origin);
       out.push(diagnostic('BINDING_SOURCE_UNDECLARED', `binding source exchange ${q(b.source)} is not declared ${inVhost}${hint}`, origin.field('source')));
     }
   }
@@ -149,7 +149,7 @@ function checkBinding({ resource: b, origin }: BindingDecl, index: ReadonlyMap<s
   } else if (!vhost?.exchanges.has(b.destination) && !PREDECLARED_EXCHANGES.has(b.destination)) {
     const hint = vhost?.queues.has(b.destination)
       ? `; ${q(b.destination)} is declared as a queue: set \`destination_type: queue\``
-      : orDeclare(b.destination, vhost?.exchanges.keys(), 'exchanges');
+      : orDeclare(b.destination, vhost?.exchanges.keys(), 'exchanges') + internalLeftOut(origin);
     out.push(diagnostic('BINDING_DESTINATION_UNDECLARED', `binding destination exchange ${q(b.destination)} is not declared ${inVhost}${hint}`, origin.field('destination')));
   }
 
@@ -188,6 +188,17 @@ function checkBinding({ resource: b, origin }: BindingDecl, index: ReadonlyMap<s
 }
 
 /** `; did you mean "hipri"? (or declare it under `queues`)`, or `; declare it under `queues``. */
+/**
+ * In a definitions file, why an exchange a binding names may be missing: RabbitMQ 4.3's export
+ * leaves internal exchanges out and keeps their bindings (measured: 4.3.6 leaves them out, 4.0.5
+ * and 3.10.8 keep them), so the file is one the broker's own import refuses too (400
+ * resources_missing, after importing part of it).
+ */
+function internalLeftOut(origin: Origin): string {
+  if (!origin.at.path.startsWith('/bindings/')) return '';
+  return '; if it is an internal exchange, the export left it out (RabbitMQ 4.3 exports leave internal exchanges out but keep their bindings, and its own import refuses such a file): add it to `exchanges` with "internal": true';
+}
+
 function orDeclare(name: string, candidates: Iterable<string> | undefined, section: 'exchanges' | 'queues'): string {
   const c = candidates === undefined ? undefined : closest(name, candidates);
   return c === undefined ? `; declare it under \`${section}\`` : `; did you mean ${q(c)}? (or declare it under \`${section}\`)`;

@@ -221,3 +221,52 @@ describe('uriProblem', () => {
     expect(d.message).toContain('"amqp://u:****@h/v"');
   });
 });
+
+// Dogfood: a shovel with a bad ack-mode passed validate and plan, then the broker refused it
+// (400 "Validation failed", on 3.10.8 and 4.3.6) after the rest of the apply had run.
+describe('shovel and federation field values', () => {
+  it('refuses an ack-mode the plugins do not take, at the field, in a spec and in definitions', () => {
+    const native = spec(
+      'shovels:', // 4
+      '  s: { src-uri: "amqp://", src-queue: a, dest-uri: "amqp://", dest-queue: b, ack-mode: bogus }', // 5
+      'federation_upstreams:', // 6
+      '  up: { uri: "amqp://remote", ack-mode: on-confirm }', // 7
+    );
+    expect(native.diagnostics.map((d) => [d.code, d.severity, d.line, d.path])).toEqual([['INVALID_PARAMETER_VALUE', 'error', 5, '/vhosts/~1/shovels/s/ack-mode']]);
+    expect(native.diagnostics[0]?.message).toContain('shovel "s" in vhost "/": `ack-mode` must be one of no-ack, on-publish, on-confirm');
+    const defs = parseSpecText(
+      JSON.stringify({
+        rabbit_version: '4.3.6',
+        vhosts: [{ name: '/' }],
+        parameters: [{ vhost: '/', component: 'federation-upstream', name: 'up', value: { uri: 'amqp://remote', 'ack-mode': 'sometimes' } }],
+      }),
+      'd.json',
+    );
+    expect(defs.diagnostics.map((d) => [d.code, d.path])).toEqual([['INVALID_PARAMETER_VALUE', '/parameters/0/value/ack-mode']]);
+  });
+});
+
+// Dogfood: RabbitMQ 4.3.6's GET /api/definitions leaves internal exchanges out and keeps their
+// bindings (4.0.5 and 3.10.8 keep the exchanges); the error says so, in definitions files only.
+describe('bindings of an exchange a definitions export left out', () => {
+  it('say that a 4.3 export leaves internal exchanges out', () => {
+    const text = JSON.stringify({
+      rabbitmq_version: '4.3.6',
+      vhosts: [{ name: 'v' }],
+      exchanges: [{ vhost: 'v', name: 'orders', type: 'topic', durable: true, auto_delete: false, arguments: {} }],
+      queues: [{ vhost: 'v', name: 'q', durable: true, auto_delete: false, arguments: {} }],
+      bindings: [
+        { vhost: 'v', source: 'orders', destination: 'hidden', destination_type: 'exchange', routing_key: '#', arguments: {} },
+        { vhost: 'v', source: 'hidden', destination: 'q', destination_type: 'queue', routing_key: 'k', arguments: {} },
+      ],
+    });
+    const { diagnostics } = parseSpecText(text, 'd.json');
+    expect(diagnostics.map((d) => [d.code, d.path])).toEqual([
+      ['BINDING_DESTINATION_UNDECLARED', '/bindings/0/destination'],
+      ['BINDING_SOURCE_UNDECLARED', '/bindings/1/source'],
+    ]);
+    for (const d of diagnostics) expect(d.message).toContain('RabbitMQ 4.3 exports leave internal exchanges out');
+    const native = spec('bindings:', '  - { source: hidden, destination: q }', 'queues: { q: {} }');
+    expect(native.diagnostics.find((d) => d.code === 'BINDING_SOURCE_UNDECLARED')?.message).not.toContain('internal');
+  });
+});
