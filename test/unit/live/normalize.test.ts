@@ -48,6 +48,14 @@ describe('normalizeVhosts', () => {
   });
 });
 
+describe('normalizeVhosts during a vhost delete (4.3)', () => {
+  it('skips a nameless leftover beside named vhosts, and still refuses a list of nameless items', () => {
+    const leftover = { recv_oct: 8263, metadata: { default_queue_type: 'classic' }, default_queue_type: 'classic' };
+    expect(normalizeVhosts([{ name: 'a' }, leftover], null).map((v) => v.name)).toEqual(['a']);
+    expect(() => normalizeVhosts([leftover], null)).toThrow(/no string 'name'/);
+  });
+});
+
 describe('normalizeQueues', () => {
   const { queues, hidden } = normalizeQueues(fixture('queues'), V);
 
