@@ -98,6 +98,19 @@ describe('--into-vhost on the command line', () => {
     expect(r.out).toContain('subgraph v2["vhost b=c"]');
   });
 
+  it('convert takes --into-vhost (NAME or FILE=NAME) both ways; without it, says how to name the vhost', async () => {
+    const native = await cli('convert', EXPORTS['3.10'], '--into-vhost', 'other');
+    expect(native.code, native.err).toBe(0);
+    expect(native.out).toContain('vhosts:\n  other:\n');
+    expect(native.out).toContain('federation_upstreams:');
+    const defs = await cli('convert', EXPORTS['4.3'], '--to', 'definitions', '--into-vhost', `${EXPORTS['4.3']}=x`);
+    expect(defs.code, defs.err).toBe(0);
+    expect((JSON.parse(defs.out) as { vhosts: unknown }).vhosts).toEqual([{ name: 'x' }]);
+    const refused = await cli('convert', EXPORTS['4.3']);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('--into-vhost NAME');
+  });
+
   it('refuses two vhosts for every file, and an empty name', async () => {
     const two = await cli('lint', EXPORTS['4.3'], '--into-vhost', 'a', '--into-vhost', 'b');
     expect(two.code).toBe(1);
