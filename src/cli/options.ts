@@ -16,6 +16,7 @@ export interface CommonOptions {
 export interface SpecOptions {
   readonly file?: string[];
   readonly var?: string[];
+  readonly intoVhost?: string[];
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -26,7 +27,12 @@ const joinRepeated = (value: string, previous?: string): string => (previous ===
 export function specOptions(cmd: Command): Command {
   return cmd
     .option('-f, --file <file>', 'an overlay file: deep-merged over the previous -f files, in order (repeatable)', collect)
-    .option('--var <name=value>', 'a value for ${name} in spec files, over the environment (repeatable)', collect);
+    .option('--var <name=value>', 'a value for ${name} in spec files, over the environment (repeatable)', collect)
+    .option(
+      '--into-vhost <vhost>',
+      'the vhost to load a definitions export of one vhost (GET /api/definitions/{vhost}) into; FILE=VHOST for one file or directory only (repeatable)',
+      collect,
+    );
 }
 
 /** --management-url / --amqp-url, shared by every command that talks to the broker. */

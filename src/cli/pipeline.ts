@@ -12,7 +12,9 @@ import { readRunningApplications } from '../live/plugins.js';
 import { readBrokerFeatures } from '../live/broker-features.js';
 import { checkAgainstBroker, loadSpec, neededPlugins } from '../spec/index.js';
 import { supersede } from '../spec/supersede.js';
+import type { LoadOptions } from '../spec/load-files.js';
 import { VERSION } from '../version.js';
+import { resolve } from 'node:path';
 import type { Endpoints, Io } from './context.js';
 import { printDiagnostics } from './context.js';
 import type { SpecOptions } from './options.js';
@@ -27,7 +29,8 @@ export async function loadOrFail(files: readonly string[], io: Io, opts: SpecOpt
 /** `loadOrFail` for a command that reports the warnings itself (errors are thrown). */
 export async function loadWithWarnings(files: readonly string[], io: Io, opts: SpecOptions = {}): Promise<{ desired: Desired; warnings: Diagnostic[] }> {
   const variables = { ...io.env, ...parseVars(opts.var ?? []) };
-  const { desired, diagnostics } = await loadSpec(files, { cwd: io.cwd, variables, ...(opts.file ? { overlays: opts.file } : {}) });
+  const intoVhost = parseIntoVhost(opts.intoVhost ?? [], [...files, ...(opts.file ?? [])], io.cwd);
+  const { desired, diagnostics } = await loadSpec(files, { cwd: io.cwd, variables, ...(opts.file ? { overlays: opts.file } : {}), ...(intoVhost && { intoVhost }) });
   if (!desired || hasErrors(diagnostics)) {
     printDiagnostics(io, diagnostics.filter((d) => d.severity === 'warning'));
     throw new WarrenError(diagnostics.filter((d) => d.severity === 'error'));
@@ -148,6 +151,30 @@ function parseVars(pairs: readonly string[]): Record<string, string> {
     out[p.slice(0, eq)] = p.slice(eq + 1);
   }
   return out;
+}
+
+/**
+ * `--into-vhost` values: `FILE=VHOST` when FILE is one of the paths given
+ * (spec files, directories, -f overlays), else the vhost for every file.
+ */
+function parseIntoVhost(values: readonly string[], given: readonly string[], cwd: string): LoadOptions['intoVhost'] {
+  if (values.length === 0) return undefined;
+  const paths = new Set(given.map((p) => resolve(cwd, p)));
+  const files: { path: string; vhost: string }[] = [];
+  const all = new Set<string>();
+  for (const value of values) {
+    const eq = value.indexOf('=');
+    const path = eq > 0 ? value.slice(0, eq) : undefined;
+    if (path !== undefined && paths.has(resolve(cwd, path))) files.push({ path, vhost: value.slice(eq + 1) });
+    else all.add(value);
+  }
+  const bad = (message: string): WarrenError => new WarrenError({ code: 'INVALID_INTO_VHOST', severity: 'error', message });
+  if (files.some((f) => f.vhost === '') || all.has('')) throw bad('--into-vhost needs a vhost name, e.g. --into-vhost orders or --into-vhost export.json=orders');
+  if (all.size > 1) {
+    throw bad(`--into-vhost names ${[...all].map((v) => JSON.stringify(v)).join(' and ')} for every file; name one, or one per file with FILE=VHOST (FILE as given on the command line)`);
+  }
+  const [one] = all;
+  return { ...(one !== undefined && { all: one }), ...(files.length > 0 && { files }) };
 }
 
 /** Percent-decoding that keeps a malformed escape as written instead of throwing. */

@@ -8,7 +8,7 @@
 import { parse } from 'yaml';
 import type { Diagnostic } from '../model/diagnostics.js';
 import { IMPLICIT_GLOBAL_PARAMETERS } from '../model/implicit.js';
-import { parseSpecText } from '../spec/index.js';
+import { loadSpecTexts } from '../spec/index.js';
 import { renderDefinitions } from './definitions.js';
 import type { SkippedResource } from './native-globals.js';
 import { renderNative, type ExportNativeOptions } from './native.js';
@@ -24,11 +24,13 @@ export interface ConvertResult {
 export interface ConvertOptions extends Pick<ExportNativeOptions, 'schema'> {
   /** Keep password hashes (the output goes to a file the user named). Default: left out, and listed in `skipped`. */
   readonly secrets?: boolean;
+  /** The vhost to load a definitions export of one vhost into (`--into-vhost`). */
+  readonly intoVhost?: string;
 }
 
 /** A definitions export (JSON or YAML) → native spec YAML. Also accepts a native spec (normalizes it). */
 export function definitionsToNative(text: string, file = 'definitions.json', options: ConvertOptions = {}): ConvertResult {
-  const loaded = parseSpecText(text, file);
+  const loaded = load(text, file, options);
   if (!loaded.desired) return { output: null, skipped: [], diagnostics: loaded.diagnostics };
   const { vhosts, resources, globalKinds } = loaded.desired;
   const { text: output, skipped } = renderNative(resources, {
@@ -44,7 +46,7 @@ export function definitionsToNative(text: string, file = 'definitions.json', opt
 
 /** A native spec → definitions JSON. Also accepts a definitions export (normalizes it). */
 export function nativeToDefinitions(text: string, file = 'topology.yaml', options: ConvertOptions = {}): ConvertResult {
-  const loaded = parseSpecText(text, file);
+  const loaded = load(text, file, options);
   if (!loaded.desired) return { output: null, skipped: [], diagnostics: loaded.diagnostics };
   const skipped: SkippedResource[] = [];
   const output = renderDefinitions(loaded.desired.resources, {
@@ -54,6 +56,10 @@ export function nativeToDefinitions(text: string, file = 'topology.yaml', option
     skipped,
   });
   return { output, skipped: sortSkipped([...skipped, ...brokerGlobals(text)]), diagnostics: loaded.diagnostics };
+}
+
+function load(text: string, file: string, options: ConvertOptions): ReturnType<typeof loadSpecTexts> {
+  return loadSpecTexts([{ file, text, ...(options.intoVhost !== undefined && { intoVhost: { name: options.intoVhost, perFile: true } }) }]);
 }
 
 /**

@@ -73,7 +73,6 @@ export function fromDefinitions(src: ParsedSource): { decls: FileDecls; diagnost
   const doc = src.value as DefinitionsDoc;
   const decls: FileDecls = { ...emptyDecls(src.file), definitions: true };
   const diagnostics: Diagnostic[] = [];
-  const listed = doc.vhosts !== undefined;
 
   (doc.vhosts ?? []).forEach((v, i) => {
     const origin = makeOrigin(src, joinPointer('', 'vhosts', i), 'value');
@@ -94,10 +93,8 @@ export function fromDefinitions(src: ParsedSource): { decls: FileDecls; diagnost
   const declared = new Set(decls.vhosts.map((v) => v.name));
 
   const missingVhost: Origin[] = [];
-  let resourceCount = 0;
   /** The vhost of a resource (declared implicitly when not listed), or undefined when it has none. */
   const vhostOf = (vhost: string | undefined, origin: Origin): string | undefined => {
-    resourceCount++;
     if (vhost === undefined) {
       missingVhost.push(origin);
       return undefined;
@@ -153,18 +150,9 @@ export function fromDefinitions(src: ParsedSource): { decls: FileDecls; diagnost
   const users = (src.value as { users?: readonly { name?: unknown; tags?: unknown }[] }).users;
   markUnsetUserTags(decls, (name) => users?.find((u) => u.name === name));
 
-  if (missingVhost.length > 0 && missingVhost.length === resourceCount && !listed) {
-    diagnostics.push(
-      diagnostic(
-        'DEFINITIONS_WITHOUT_VHOST',
-        'no resource of this definitions file names its `vhost`: it looks like the export of a single vhost (GET /api/definitions/{vhost}); export the whole broker (GET /api/definitions or `rabbitmqctl export_definitions`) or add "vhost" to every exchange, queue and binding',
-        src.locateNearest(''),
-      ),
-    );
-  } else {
-    for (const origin of missingVhost) {
-      diagnostics.push(diagnostic('SCHEMA_REQUIRED', 'this resource is missing the required property `vhost` (the vhost it belongs to); add it', origin.at));
-    }
+  // A file that names no vhost anywhere (the export of one vhost) is refused before, by single-vhost.ts.
+  for (const origin of missingVhost) {
+    diagnostics.push(diagnostic('SCHEMA_REQUIRED', 'this resource is missing the required property `vhost` (the vhost it belongs to); add it', origin.at));
   }
   return { decls, diagnostics };
 }

@@ -9,6 +9,7 @@ import { diagnostic } from '../model/diagnostics.js';
 import { decodeSpecBytes } from './decode-utf8.js';
 import type { LoadResult, SpecText } from './load-texts.js';
 import { loadSpecTexts } from './load-texts.js';
+import type { IntoVhost } from './single-vhost.js';
 
 export interface LoadOptions {
   /** Directory that relative paths are resolved against. Default: the process's working directory. */
@@ -17,6 +18,12 @@ export interface LoadOptions {
   readonly variables?: Readonly<Record<string, string | undefined>>;
   /** Overlay files (`-f`): deep-merged in order, later over earlier, into one more spec. */
   readonly overlays?: readonly string[];
+  /**
+   * The vhost to load a definitions export of one vhost into (`--into-vhost`):
+   * `all` for every such file, `files` for the files (or the files of the
+   * directories) given as `path`, which take precedence.
+   */
+  readonly intoVhost?: { readonly all?: string; readonly files?: readonly { readonly path: string; readonly vhost: string }[] };
 }
 
 /** The file a command reads when it is given none. */
@@ -46,7 +53,8 @@ export async function loadSpec(paths: readonly string[], options: LoadOptions = 
       return;
     }
     const decoded = decodeSpecBytes(bytes, file);
-    if (decoded.ok) into.push({ file, text: stripBom(decoded.text) });
+    const intoVhost = intoVhostOf(file, cwd, options.intoVhost);
+    if (decoded.ok) into.push({ file, text: stripBom(decoded.text), ...(intoVhost && { intoVhost }) });
     else diagnostics.push(decoded.diagnostic);
   };
   const defaults = overlayPaths.length > 0 ? [] : [DEFAULT_SPEC_FILE];
@@ -115,6 +123,17 @@ async function expand(given: string, cwd: string, diagnostics: Diagnostic[]): Pr
     });
   }
   return files;
+}
+
+/** The vhost named for a file: its own (or its directory's; the deepest wins), else the one for all files. */
+function intoVhostOf(file: string, cwd: string, into: LoadOptions['intoVhost']): IntoVhost | undefined {
+  const absolute = resolve(cwd, file);
+  const own = (into?.files ?? [])
+    .map((f) => ({ ...f, at: resolve(cwd, f.path) }))
+    .filter((f) => absolute === f.at || absolute.startsWith(f.at.endsWith(sep) ? f.at : f.at + sep))
+    .sort((a, b) => b.at.length - a.at.length)[0];
+  if (own !== undefined) return { name: own.vhost, perFile: true };
+  return into?.all === undefined ? undefined : { name: into.all, perFile: false };
 }
 
 function stripBom(text: string): string {

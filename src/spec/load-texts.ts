@@ -23,11 +23,14 @@ import { attachExtras } from './spec-extras.js';
 import { overlaySources, substituteVariables } from './environment.js';
 import { PLAIN_TEXT_PASSWORD } from './user-password.js';
 import type { LintLevel } from '../model/spec-extras.js';
+import { declareIntoVhost, intoVhostSource, type IntoVhost } from './single-vhost.js';
 
 export interface SpecText {
   /** The name diagnostics use for this text, usually its path. */
   readonly file: string;
   readonly text: string;
+  /** For a definitions export of one vhost: the vhost to load it into (`--into-vhost`). */
+  readonly intoVhost?: IntoVhost;
 }
 
 export interface LoadResult {
@@ -107,7 +110,7 @@ export function parseSpecText(text: string, file: string): LoadResult {
 }
 
 function loadOne(text: SpecText, options: LoadTextsOptions): FileOutcome {
-  return fromSource(parseText(text, options));
+  return fromSource(parseText(text, options), text.intoVhost);
 }
 
 function parseText({ file, text }: SpecText, options: LoadTextsOptions): ParsedSource {
@@ -139,10 +142,11 @@ function loadOverlay(overlays: readonly SpecText[], options: LoadTextsOptions): 
   const sources = overlays.map((t) => parseText(t, options));
   const broken = sources.flatMap((s) => s.diagnostics);
   if (hasErrors(broken)) return { decls: undefined, diagnostics: broken };
-  return fromSource(overlaySources(sources));
+  return fromSource(overlaySources(sources), overlays.findLast((t) => t.intoVhost !== undefined)?.intoVhost);
 }
 
-function fromSource(src: ParsedSource): FileOutcome {
+function fromSource(parsed: ParsedSource, intoVhost: IntoVhost | undefined): FileOutcome {
+  let src = parsed;
   const diagnostics = [...src.diagnostics];
   if (hasErrors(diagnostics)) return { decls: undefined, diagnostics };
   const detected = detectFormat(src.value);
@@ -154,7 +158,12 @@ function fromSource(src: ParsedSource): FileOutcome {
   const schemaDiagnostics = checkSchema(src, detected.format);
   diagnostics.push(...schemaDiagnostics);
   if (hasErrors(schemaDiagnostics)) return { decls: undefined, diagnostics };
+  const into = intoVhostSource(src, detected.format === 'definitions', intoVhost);
+  diagnostics.push(...into.diagnostics);
+  if (hasErrors(into.diagnostics)) return { decls: undefined, diagnostics };
+  src = into.src;
   const read = toDecls(src, detected.format);
+  if (detected.format === 'definitions') declareIntoVhost(read.decls, src, intoVhost);
   diagnostics.push(...read.diagnostics);
   return { decls: read.decls, diagnostics };
 }

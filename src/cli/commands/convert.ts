@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 interface ConvertOptions {
   readonly to?: 'native' | 'definitions';
   readonly out?: string;
+  readonly intoVhost?: string;
 }
 
 export function registerConvert(program: Command, io: Io, setExit: (code: number) => void): void {
@@ -18,6 +19,7 @@ export function registerConvert(program: Command, io: Io, setExit: (code: number
     .argument('<file>', 'the file to convert')
     .addOption(new Option('--to <format>', 'target format (default: the other one)').choices(['native', 'definitions']))
     .option('-o, --out <file>', 'write to this file instead of standard output')
+    .option('--into-vhost <vhost>', 'the vhost to load a definitions export of one vhost (GET /api/definitions/{vhost}) into; FILE=VHOST also works')
     .addHelpText(
       'after',
       '\nWhat the output leaves out is listed on standard error, one line each. Password hashes are\nwritten only with --out (standard output ends up in logs).\nExit status: 0 converted, 1 error.',
@@ -34,7 +36,9 @@ export function registerConvert(program: Command, io: Io, setExit: (code: number
       const text = decoded.text;
       const to = opts.to ?? (looksLikeDefinitions(text) ? 'native' : 'definitions');
       // Password hashes go only to a file the user names: standard output ends up in logs.
-      const options = { secrets: opts.out !== undefined };
+      const intoVhost = opts.intoVhost?.startsWith(`${file}=`) === true ? opts.intoVhost.slice(file.length + 1) : opts.intoVhost;
+      if (intoVhost === '') throw new WarrenError(diagnostic('INVALID_INTO_VHOST', '--into-vhost needs a vhost name, e.g. --into-vhost orders'));
+      const options = { secrets: opts.out !== undefined, ...(intoVhost !== undefined && { intoVhost }) };
       const result = to === 'native' ? definitionsToNative(text, file, options) : nativeToDefinitions(text, file, options);
       printDiagnostics(io, result.diagnostics);
       for (const s of result.skipped) io.err(`warren convert: ${describeSkipped(s)}\n`);

@@ -156,6 +156,7 @@ describe('RabbitMQ definitions export as a spec', () => {
   it('explains a single-vhost export, which has no `vhost` fields', () => {
     const d = only(parseSpecText(JSON.stringify({ rabbit_version: '3.13.7', queues: [{ name: 'q' }] }), 'one.json').diagnostics, 'DEFINITIONS_WITHOUT_VHOST');
     expect(d.message).toContain('export the whole broker');
+    expect(d.message).toContain('--into-vhost NAME');
   });
 
   it('validates the export shape; unknown fields are only warnings', () => {
