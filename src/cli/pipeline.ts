@@ -11,6 +11,7 @@ import { readRunningApplications } from '../live/plugins.js';
 import { readBrokerFeatures } from '../live/broker-features.js';
 import { checkAgainstBroker, loadSpec, neededPlugins } from '../spec/index.js';
 import { supersede } from '../spec/supersede.js';
+import { safeDecode } from '../util/redact.js';
 import { VERSION } from '../version.js';
 import type { Endpoints, Io } from './context.js';
 import { printDiagnostics } from './context.js';
@@ -103,7 +104,7 @@ export function endpointUsers(endpoints: Endpoints): string[] {
   for (const url of [endpoints.management, endpoints.amqp].flatMap(splitUrls)) {
     try {
       const u = new URL(url);
-      users.add(u.username === '' ? 'guest' : decodeLenient(u.username));
+      users.add(u.username === '' ? 'guest' : safeDecode(u.username));
     } catch {
       // an invalid URL fails later, with its own message
     }
@@ -127,13 +128,4 @@ function parseVars(pairs: readonly string[]): Record<string, string> {
     out[p.slice(0, eq)] = p.slice(eq + 1);
   }
   return out;
-}
-
-/** Percent-decoding that keeps a malformed escape as written instead of throwing. */
-function decodeLenient(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
 }
