@@ -75,6 +75,11 @@ function userNode(u: UserResource, limits: readonly UserLimitResource[], secrets
   return out;
 }
 
+/** The order every list of skipped resources is shown in: by vhost, kind, then name. */
+export function bySkipped(a: SkippedResource, b: SkippedResource): number {
+  return compare(a.vhost, b.vhost) || compare(a.kind, b.kind) || compare(a.name, b.name);
+}
+
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
