@@ -83,7 +83,7 @@ export function featureUses(desired: Desired): FeatureUse[] {
 }
 
 /** The state of `feature` on the target: reported live, else the version's default; undefined when it is not deprecated there. */
-export function featureState(facts: VersionFacts, feature: string): DeprecatedFeatureState | undefined {
+function featureState(facts: VersionFacts, feature: string): DeprecatedFeatureState | undefined {
   return facts.deprecatedFeatures?.[feature] ?? defaultDeprecatedFeatures(facts.version)[feature];
 }
 
