@@ -16,9 +16,10 @@ import { redactSecrets, redactUrl, safeDecode } from '../util/redact.js';
 import { parseAmqpError, type AmqpFailure } from './errors.js';
 
 /** amqplib's `connect`, loaded on first use: commands that never speak AMQP do not pay for loading it. */
-export async function amqpConnect(url: string | Options.Connect, socketOptions?: Record<string, unknown>): Promise<ChannelModel> {
+export async function amqpConnect(target: AmqpTarget, socketOptions: Record<string, unknown> = {}): Promise<ChannelModel> {
   const { connect } = await import('amqplib');
-  return connect(url, socketOptions);
+  // The target's TLS material goes with every connection to it: no caller can leave it out.
+  return connect(target.connect, { ...tlsConnectOptions(target.tls), ...socketOptions });
 }
 
 export interface AmqpTarget {
@@ -47,11 +48,6 @@ export function amqpTarget(amqpUrl: string, vhost: string, tls?: TlsOptions): Am
   if (urls.length === 0) throw new WarrenError(diagnostic('BAD_AMQP_URL', 'the AMQP URL is empty; use e.g. amqp://user:password@localhost:5672'));
   const [first, ...rest] = urls.map((u) => oneTarget(u, vhost, tls));
   return rest.length === 0 ? (first as AmqpTarget) : { ...(first as AmqpTarget), fallbacks: rest };
-}
-
-/** amqplib's socket options for `target`: its TLS material, when it has any. */
-export function amqpSocketOptions(target: AmqpTarget): Record<string, unknown> {
-  return tlsConnectOptions(target.tls);
 }
 
 function oneTarget(amqpUrl: string, vhost: string, tlsOptions: TlsOptions | undefined): AmqpTarget {
@@ -142,8 +138,7 @@ export class VhostConnection {
         continue;
       }
       try {
-        model = await amqpConnect(target.connect, {
-          ...amqpSocketOptions(target),
+        model = await amqpConnect(target, {
           timeout,
           clientProperties: { connection_name: `warren apply (${this.vhost})` },
         });

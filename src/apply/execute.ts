@@ -117,10 +117,12 @@ export async function applyPlan(plan: PlanDocument, endpoints: ApplyEndpoints, o
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
   });
   const connections = new Map<string, VhostConnection>();
+  // Every AMQP connection of the apply is opened here, so that each gets the endpoints' TLS material.
+  const openConnection = (vhost: string): VhostConnection => new VhostConnection(vhost, amqpTarget(endpoints.amqp, vhost, endpoints.tls), connectTimeoutMs);
   const connectionFor = (vhost: string): VhostConnection => {
     let c = connections.get(vhost);
     if (!c) {
-      c = new VhostConnection(vhost, amqpTarget(endpoints.amqp, vhost, endpoints.tls), connectTimeoutMs);
+      c = openConnection(vhost);
       connections.set(vhost, c);
     }
     return c;
@@ -216,7 +218,7 @@ export async function applyPlan(plan: PlanDocument, endpoints: ApplyEndpoints, o
           continue;
         }
         if (!replayable(l.change, options.migrate === true)) break;
-        const own = new VhostConnection(l.change.vhost, amqpTarget(endpoints.amqp, l.change.vhost), connectTimeoutMs);
+        const own = openConnection(l.change.vhost);
         connections.set(`\u0000replay ${l.index}`, own);
         losses.splice(losses.indexOf(l), 1);
         try {

@@ -54,7 +54,7 @@ import type { Desired, QueueResource } from '../model/types.js';
 import { HttpError, ManagementClient, seg } from '../live/http.js';
 import { normalizeArgs } from '../live/normalize.js';
 import { encodeArgs } from './amqp-args.js';
-import { amqpConnect, amqpSocketOptions, amqpTarget, type AmqpTarget } from './amqp-connection.js';
+import { amqpConnect, amqpTarget, type AmqpTarget } from './amqp-connection.js';
 import type { TlsOptions } from '../live/tls.js';
 import { parseAmqpError } from './errors.js';
 
@@ -177,8 +177,7 @@ export class Migration {
   private async connect(role: string): Promise<ChannelModel> {
     let model: ChannelModel;
     try {
-      model = await amqpConnect(this.ctx.target.connect, {
-        ...amqpSocketOptions(this.ctx.target),
+      model = await amqpConnect(this.ctx.target, {
         timeout: 10_000,
         clientProperties: { connection_name: `warren migrate${role} (${this.vhost}/${this.queue})` },
       });

@@ -13,6 +13,7 @@ import { readBrokerFeatures } from '../live/broker-features.js';
 import { checkAgainstBroker, loadSpec, neededPlugins } from '../spec/index.js';
 import { supersede } from '../spec/supersede.js';
 import type { LoadOptions } from '../spec/load-files.js';
+import { safeDecode } from '../util/redact.js';
 import { VERSION } from '../version.js';
 import { resolve } from 'node:path';
 import type { Endpoints, Io } from './context.js';
@@ -109,7 +110,7 @@ export function endpointUsers(endpoints: Endpoints): string[] {
   for (const url of [endpoints.management, endpoints.amqp].flatMap(splitUrls)) {
     try {
       const u = new URL(url);
-      users.add(u.username === '' ? 'guest' : decodeLenient(u.username));
+      users.add(u.username === '' ? 'guest' : safeDecode(u.username));
     } catch {
       // an invalid URL fails later, with its own message
     }
@@ -177,11 +178,3 @@ function parseIntoVhost(values: readonly string[], given: readonly string[], cwd
   return { ...(one !== undefined && { all: one }), ...(files.length > 0 && { files }) };
 }
 
-/** Percent-decoding that keeps a malformed escape as written instead of throwing. */
-function decodeLenient(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
-}

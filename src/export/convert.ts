@@ -10,7 +10,7 @@ import type { Diagnostic } from '../model/diagnostics.js';
 import { IMPLICIT_GLOBAL_PARAMETERS } from '../model/implicit.js';
 import { loadSpecTexts } from '../spec/index.js';
 import { renderDefinitions } from './definitions.js';
-import type { SkippedResource } from './native-globals.js';
+import { bySkipped, type SkippedResource } from './native-globals.js';
 import { renderNative, type ExportNativeOptions } from './native.js';
 
 export interface ConvertResult {
@@ -41,7 +41,7 @@ export function definitionsToNative(text: string, file = 'definitions.json', opt
     commentSkipped: false,
     ...(options.schema !== undefined ? { schema: options.schema } : {}),
   });
-  return { output, skipped: sortSkipped([...skipped, ...brokerGlobals(text)]), diagnostics: loaded.diagnostics };
+  return { output, skipped: [...skipped, ...brokerGlobals(text)].sort(bySkipped), diagnostics: loaded.diagnostics };
 }
 
 /** A native spec → definitions JSON. Also accepts a definitions export (normalizes it). */
@@ -55,7 +55,7 @@ export function nativeToDefinitions(text: string, file = 'topology.yaml', option
     globals: { kinds: loaded.desired.globalKinds ?? [], secrets: options.secrets === true },
     skipped,
   });
-  return { output, skipped: sortSkipped([...skipped, ...brokerGlobals(text)]), diagnostics: loaded.diagnostics };
+  return { output, skipped: [...skipped, ...brokerGlobals(text)].sort(bySkipped), diagnostics: loaded.diagnostics };
 }
 
 function load(text: string, file: string, options: ConvertOptions): ReturnType<typeof loadSpecTexts> {
@@ -81,11 +81,6 @@ function brokerGlobals(text: string): SkippedResource[] {
   return names
     .filter((n) => IMPLICIT_GLOBAL_PARAMETERS.has(n))
     .map((name) => ({ kind: 'global_parameter', vhost: '', name, reason: 'set by the broker itself; Warren never manages it' }));
-}
-
-function sortSkipped(list: SkippedResource[]): SkippedResource[] {
-  const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-  return list.sort((a, b) => cmp(a.vhost, b.vhost) || cmp(a.kind, b.kind) || cmp(a.name, b.name));
 }
 
 /** One line of standard error per resource left out: kind, name, where, why. */

@@ -202,7 +202,7 @@ function globalDefinitions(resources: ResourceMap, globals: GlobalsOptions, skip
           : p.kind === 'unmanaged'
             ? 'the spec leaves its password unmanaged, and a definitions file must give one (a hash, or "" for none)'
             : p.kind === 'hash' && !globals.secrets
-              ? HASH_LEFT_OUT.replace('; the password stays unmanaged', '')
+              ? HASH_LEFT_OUT
               : '';
       if (why !== '') {
         skipped.push({ kind: 'user', vhost: '', name: r.name, reason: why });

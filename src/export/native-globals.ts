@@ -21,8 +21,8 @@ export interface GlobalsOptions {
   readonly secrets: boolean;
 }
 
-export const HASH_LEFT_OUT =
-  'its password hash is left out, as a spec on standard output would show it (write the output to a file with -o to keep it); the password stays unmanaged';
+/** Why a user's hash is not written: a definitions file then leaves the user out (it must give a hash). */
+export const HASH_LEFT_OUT = 'its password hash is left out, as a spec on standard output would show it (write the output to a file with -o to keep it)';
 
 /** `users:` and `global_parameters:` of the resources, sorted by name; what is left out goes to `skipped`. */
 export function globalSections(resources: Iterable<Resource>, options: GlobalsOptions, skipped: SkippedResource[]): Record<string, unknown> {
@@ -63,7 +63,7 @@ function userNode(u: UserResource, limits: readonly UserLimitResource[], secrets
       if (secrets) {
         out['password_hash'] = p.hash.reveal();
         out['hashing_algorithm'] = p.algorithm;
-      } else skipped.push({ kind: 'user', vhost: '', name: u.name, reason: HASH_LEFT_OUT });
+      } else skipped.push({ kind: 'user', vhost: '', name: u.name, reason: `${HASH_LEFT_OUT}; the password stays unmanaged` });
       break;
     case 'env':
       out['password'] = { env: p.env };
@@ -73,6 +73,11 @@ function userNode(u: UserResource, limits: readonly UserLimitResource[], secrets
   }
   if (limits.length > 0) out['limits'] = Object.fromEntries([...limits].sort((a, b) => compare(a.limit, b.limit)).map((l) => [l.limit, l.value]));
   return out;
+}
+
+/** The order every list of skipped resources is shown in: by vhost, kind, then name. */
+export function bySkipped(a: SkippedResource, b: SkippedResource): number {
+  return compare(a.vhost, b.vhost) || compare(a.kind, b.kind) || compare(a.name, b.name);
 }
 
 function compare(a: string, b: string): number {

@@ -22,7 +22,7 @@ import type {
 } from '../model/types.js';
 import { holdsSecret } from '../util/sensitive.js';
 import { PREDECLARED_EXCHANGES } from '../spec/names.js';
-import { globalSections, type GlobalsOptions, type SkippedResource } from './native-globals.js';
+import { bySkipped, globalSections, type GlobalsOptions, type SkippedResource } from './native-globals.js';
 
 export type { SkippedResource } from './native-globals.js';
 
@@ -153,10 +153,6 @@ export function renderNative(resources: ResourceMap, options: ExportNativeOption
   });
   doc.commentBefore = header(options.schema ?? DEFAULT_SCHEMA_REF, options.commentSkipped === false ? [] : skipped, options.origin ?? 'Exported from RabbitMQ by warren export.');
   return { text: doc.toString({ lineWidth: 0 }), skipped: [...skipped].sort(bySkipped) };
-}
-
-function bySkipped(a: SkippedResource, b: SkippedResource): number {
-  return compare(a.vhost, b.vhost) || compare(a.kind, b.kind) || compare(a.name, b.name);
 }
 
 const YAML11_BOOLEANS = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$/;

@@ -11,7 +11,7 @@
  */
 import { stateOfPhase, type DeprecatedFeatureState } from '../model/deprecated-features.js';
 import { HttpError } from './http.js';
-import { isRecord, rows } from './normalize.js';
+import { rows } from './normalize.js';
 import type { LiveSource } from './read.js';
 
 export const DEPRECATED_FEATURES_PATH = '/api/deprecated-features';
@@ -72,7 +72,7 @@ export function parseDeprecatedFeatures(json: unknown): Record<string, Deprecate
 export function parseFeatureFlags(json: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   for (const row of rows(json, `GET ${FEATURE_FLAGS_PATH}`)) {
-    if (isRecord(row) && typeof row['name'] === 'string' && typeof row['state'] === 'string') out[row['name']] = row['state'];
+    if (typeof row['name'] === 'string' && typeof row['state'] === 'string') out[row['name']] = row['state'];
   }
   return out;
 }

@@ -440,7 +440,7 @@ export function isConnectFailure(err: unknown): boolean {
 }
 
 /** The connection was closed under the request: "other side closed" (UND_ERR_SOCKET), a reset or a broken pipe. */
-export function isClosedKeptAlive(err: unknown): boolean {
+function isClosedKeptAlive(err: unknown): boolean {
   return ['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE'].includes(errorCode(err) ?? '');
 }
 

@@ -12,6 +12,7 @@
  * the node still does not tell, its plugins are not checked and a warning
  * says so. A valid spec is never refused because the broker is starting.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { diagnostic, type Diagnostic } from '../model/diagnostics.js';
 import type { LiveSource } from './read.js';
 import { isRecord } from './normalize.js';
@@ -60,7 +61,7 @@ export async function readRunningApplications(client: LiveSource, opts: ReadPlug
   const deadline = Date.now() + waitMs;
   let read = nodeApplications(await client.get(NODES_PLUGINS_PATH));
   while (read.starting.length > 0 && Date.now() + pollMs <= deadline) {
-    await new Promise((resolve) => setTimeout(resolve, pollMs));
+    await sleep(pollMs);
     read = nodeApplications(await client.get(NODES_PLUGINS_PATH));
   }
   if (read.starting.length === 0) return { plugins: read.applications ?? [], warnings: [] };

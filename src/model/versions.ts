@@ -11,8 +11,6 @@ export const VERSION_FEATURES = {
   vhost_default_queue_type_key: '3.11.12',
   /** Policy `apply-to` accepts `classic_queues`, `quorum_queues` and `streams`. */
   policy_apply_to_queue_types: '3.12.0',
-  /** Classic queue mirroring is gone: `ha-*` policy keys are rejected (model/deprecated-features: `classic_queue_mirroring`). */
-  classic_mirroring_removed: '4.0.0',
   /**
    * `x-queue-version: 1` is refused (400 "unsupported queue version '1'"): measured on 4.3.6;
    * 4.0.5 still accepts it (201). 4.1 and 4.2 were not measured.

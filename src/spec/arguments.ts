@@ -205,7 +205,7 @@ export function checkQueueArguments(type: QueueType, args: Args, at: (name: stri
  * that does not take it: RabbitMQ from `since` refuses it, older versions
  * keep it and ignore it.
  */
-export function argumentMismatch(name: string, type: QueueType): string {
+function argumentMismatch(name: string, type: QueueType): string {
   const spec = QUEUE_ARGUMENTS[name];
   if (spec === undefined) return `\`${name}\` is unknown`;
   const accepted = spec.queueTypes.map((t) => TYPE_WORDS[t]).join(' and ');

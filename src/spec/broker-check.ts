@@ -48,7 +48,7 @@ export function checkAgainstBroker(desired: Desired, broker: BrokerInfo, options
  * keys and `apply-to` values it does not know, `x-queue-version: 1` on 4.3,
  * resources whose feature flag is off; and keys operator policies may not set.
  */
-export function checkPoliciesAgainstBroker(desired: Desired, broker: BrokerInfo, options: Pick<VersionCheckOptions, 'written'> = {}): Diagnostic[] {
+function checkPoliciesAgainstBroker(desired: Desired, broker: BrokerInfo, options: Pick<VersionCheckOptions, 'written'> = {}): Diagnostic[] {
   const out: Diagnostic[] = [...checkDeprecatedFeatures(desired, broker, options), ...checkShovelAddresses(desired, broker), ...checkVersionSupport(desired, broker, options)];
   for (const r of desired.resources.values()) {
     if (r.kind !== 'operator_policy') continue;

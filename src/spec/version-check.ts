@@ -16,6 +16,7 @@ import { atLeast, BUILTIN_EXCHANGE_TYPES_SINCE, supports, VERSION_FEATURES } fro
 import { q } from './describe.js';
 import { namedKey } from '../model/keys.js';
 import { PREDECLARED_EXCHANGES } from './names.js';
+import { joinPointer } from './pointer.js';
 import { QUEUE_ARGUMENTS, TYPE_WORDS } from './arguments.js';
 import { HASH_FIX, MAX_HASH_WORDS, hashWords, tooManyHashes } from './topic-keys.js';
 
@@ -82,7 +83,7 @@ export function featureUses(desired: Desired): FeatureUse[] {
 }
 
 /** The state of `feature` on the target: reported live, else the version's default; undefined when it is not deprecated there. */
-export function featureState(facts: VersionFacts, feature: string): DeprecatedFeatureState | undefined {
+function featureState(facts: VersionFacts, feature: string): DeprecatedFeatureState | undefined {
   return facts.deprecatedFeatures?.[feature] ?? defaultDeprecatedFeatures(facts.version)[feature];
 }
 
@@ -290,5 +291,5 @@ export function describe(r: Resource): string {
 function fieldAt(r: Resource, field: readonly string[]): SourceLocation | undefined {
   const at = r.kind === 'binding' ? r.sourceLocation : r.source;
   if (at === undefined) return undefined;
-  return { ...at, path: [at.path, ...field.map((s) => s.replace(/~/g, '~0').replace(/\//g, '~1'))].join('/') };
+  return { ...at, path: joinPointer(at.path, ...field) };
 }

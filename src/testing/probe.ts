@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ChannelModel, ConfirmChannel, Message } from 'amqplib';
 import { encodeArgs } from '../apply/amqp-args.js';
-import { amqpConnect, amqpSocketOptions, amqpTarget } from '../apply/amqp-connection.js';
+import { amqpConnect, amqpTarget } from '../apply/amqp-connection.js';
 import { parseAmqpError } from '../apply/errors.js';
 import { applyPlan, type ApplyEndpoints } from '../apply/execute.js';
 import { diff } from '../diff/diff.js';
@@ -112,7 +112,7 @@ export async function proveOnBroker(desired: Desired, messages: readonly ProbeMe
       let p = publishers.get(vhost);
       if (!p) {
         const target = amqpTarget(endpoints.amqp, vhost, endpoints.tls);
-        const model = await amqpConnect(target.connect, { ...amqpSocketOptions(target), clientProperties: { connection_name: `warren test --live (${vhost})` } });
+        const model = await amqpConnect(target, { clientProperties: { connection_name: `warren test --live (${vhost})` } });
         connections.push(model);
         model.on('error', () => undefined);
         model.on('blocked', (reason: string) => onBlocked(reason));

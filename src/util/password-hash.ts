@@ -21,7 +21,7 @@ const DIGEST_BYTES: Readonly<Record<string, number>> = {
 };
 
 export const DEFAULT_HASHING_ALGORITHM = 'rabbit_password_hashing_sha256';
-export const MD5_HASHING_ALGORITHM = 'rabbit_password_hashing_md5';
+const MD5_HASHING_ALGORITHM = 'rabbit_password_hashing_md5';
 
 const SALT_BYTES = 4;
 

@@ -81,6 +81,7 @@ export function urlPassword(url: string): string | undefined {
   }
 }
 
+/** Percent-decoding that keeps a malformed escape as written instead of throwing. */
 export function safeDecode(s: string): string {
   try {
     return decodeURIComponent(s);

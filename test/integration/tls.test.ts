@@ -234,6 +234,23 @@ describe('TLS to the broker', () => {
       expectCleanFailure(r, 'TLS_CERT_UNTRUSTED', `localhost:${port(tls.management)}`);
     }
   });
+
+  it('pins a connection close no reason explains over amqps too: the steps sent again alone use the same CA', async () => {
+    const tls = testTls();
+    const v = await vhost('tls-replay');
+    // As in connection-close.test.ts: a frame larger than frame_max closes the connection (3.10: 501
+    // FRAME_ERROR, its reason names no declaration, so each step in flight is sent again alone; 4.3.6 resets it).
+    const queues: Record<string, unknown> = { 'q-big': { arguments: { 'x-note': 'x'.repeat(20_000) } } };
+    for (let i = 0; i < 12; i++) queues[`q${String(i).padStart(2, '0')}`] = {};
+    const file = specFile({ version: 1, vhosts: { [v]: { queues } } });
+    const amqp = new URL(tls.amqp);
+    amqp.searchParams.set('frame_max', '8192');
+    const r = await warrenTls(['apply', file, '--management-url', tls.management, '--amqp-url', amqp.toString(), '--ca-file', tls.caFile, '--concurrency', '4', '--auto-approve']);
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.stderr + r.stdout).toMatch(/queue "q-big".*the broker closed the AMQP connection/);
+    expect(r.stderr + r.stdout).not.toContain('TLS_');
+    expect((await mgmt('GET', `/api/queues/${enc(v)}/q-big`)).status).toBe(404);
+  });
 });
 
 /** A self-signed client certificate and key (the broker's CA did not sign it). */

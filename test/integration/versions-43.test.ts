@@ -6,17 +6,14 @@
  * each expectation of Warren is next to what the broker itself does.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { freshVhosts, mgmt } from '../helpers/broker.js';
+import { describe, expect, it } from 'vitest';
+import { brokerVersion, freshVhosts, mgmt } from '../helpers/broker.js';
 import { specFile, warren } from '../helpers/cli.js';
 import { atLeast } from '../../src/model/versions.js';
 
 const enc = encodeURIComponent;
 const vhost = freshVhosts();
-let version = '';
-beforeAll(async () => {
-  version = (await mgmt<{ rabbitmq_version: string }>('GET', '/api/overview')).body.rabbitmq_version;
-});
+const version = brokerVersion();
 const on43 = (): boolean => atLeast(version, '4.3.0');
 const on4 = (): boolean => atLeast(version, '4.0.0');
 

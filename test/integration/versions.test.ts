@@ -4,8 +4,8 @@
  * and what 3.10, 4.0 and 4.3 really accept is asserted per version, read
  * from `/api/overview`, never skipped.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshVhosts, mgmt, testUrls } from '../helpers/broker.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { brokerVersion, freshVhosts, mgmt, testUrls } from '../helpers/broker.js';
 import { specFile, warren } from '../helpers/cli.js';
 import { readBrokerFeatures } from '../../src/live/broker-features.js';
 import { ManagementClient } from '../../src/live/http.js';
@@ -13,10 +13,7 @@ import { atLeast } from '../../src/model/versions.js';
 
 const enc = encodeURIComponent;
 const vhost = freshVhosts();
-let version = '';
-beforeAll(async () => {
-  version = ((await mgmt<{ rabbitmq_version: string }>('GET', '/api/overview')).body).rabbitmq_version;
-});
+const version = brokerVersion();
 const on43 = (): boolean => atLeast(version, '4.3.0');
 const on4 = (): boolean => atLeast(version, '4.0.0');
 

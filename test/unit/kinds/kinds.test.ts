@@ -183,7 +183,7 @@ describe('broker versions', () => {
     expect(atLeast('4.0.2', '3.12.0')).toBe(true);
     expect(atLeast('3.12.0-rc.1', '3.12.0')).toBe(true);
     expect(supports('3.11.20', 'vhost_default_queue_type_update')).toBe(false);
-    expect(supports('4.1.0', 'classic_mirroring_removed')).toBe(true);
+    expect(supports('4.1.0', 'local_random_exchange')).toBe(true);
   });
 
   it('rejects ha-* policy keys on 4.x naming the version, but not on 3.x', () => {
