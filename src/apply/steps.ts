@@ -99,6 +99,22 @@ async function runVhost(change: PlannedChange, ctx: StepContext): Promise<void> 
     defaultqueuetype: v.default_queue_type,
   });
   if (change.action === 'create' || change.action === 'replace') await ensurePermissions(v.name, change, ctx);
+  await setDeletionProtection(v, change, ctx);
+}
+
+/**
+ * Deletion protection is not part of the vhost's PUT (which ignores it): it is
+ * set and lifted on its own path, once the vhost exists. Only when the plan
+ * changes it: a new vhost is unprotected, and a spec that leaves it out leaves
+ * it alone (settleUnset carries the live value).
+ */
+async function setDeletionProtection(v: VhostResource, change: PlannedChange, ctx: StepContext): Promise<void> {
+  const want = v.protected_from_deletion === true;
+  const had = change.action === 'update' && change.before?.kind === 'vhost' && change.before.protected_from_deletion === true;
+  if (want === had) return;
+  const path = `/api/vhosts/${seg(v.name)}/deletion/protection`;
+  if (want) await ctx.http.post(path, {});
+  else await ctx.http.delete(path);
 }
 
 /**

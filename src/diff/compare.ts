@@ -45,6 +45,9 @@ export function compareFields(before: Resource, after: Resource, ctx: CompareCon
         if (change) out.push({ field: rule.field, ...change, forces_replacement: forces });
         break;
       }
+      case 'flag':
+        if ((bv === true) !== (av === true)) out.push({ field: rule.field, before: bv === true, after: av === true, forces_replacement: forces });
+        break;
       case 'value':
         if (bv !== av) out.push({ field: rule.field, before: bv, after: av, forces_replacement: forces });
         break;

@@ -55,6 +55,19 @@ export function diff(desired: Desired, observed: Observed, options: DiffOptions)
       changes.push(make('update', settleUnset(want, live), live, fields, [`${fields.map((f) => f.field).join(', ')} changed`], key));
       continue;
     }
+    if (want.kind === 'vhost' && live.kind === 'vhost' && live.protected_from_deletion === true) {
+      // Replacing deletes the vhost, which the broker refuses (412) while it is protected.
+      warnings.push(
+        diagnostic(
+          'VHOST_PROTECTED',
+          `vhost "${want.name}" would be replaced (deleted and re-created) to change ${forcing.map((f) => f.field).join(', ')}, but it is protected from deletion on the broker; ` +
+            'keep the live value in the spec, or lift the protection first (set `protected_from_deletion: false` and apply, or rabbitmqctl disable_vhost_deletion_protection)',
+          want.source,
+          'error',
+        ),
+      );
+      continue;
+    }
     if (want.kind === 'vhost') {
       const contents = vhostContents(observed, want.name);
       if (contents !== '') {

@@ -8,9 +8,10 @@ export type Mutability = 'mutable' | 'immutable';
  * How a field is compared: `value` strictly, `set` as an unordered list,
  * `table` key by key with AMQP value classes (reported as `field.key`),
  * `json` key by key with secrets revealed and environment references
- * resolved, `password` against the live hash (see compare.ts).
+ * resolved, `password` against the live hash, `flag` as a boolean that is
+ * false when absent (see compare.ts).
  */
-export type Comparison = 'value' | 'set' | 'table' | 'json' | 'password';
+export type Comparison = 'value' | 'set' | 'table' | 'json' | 'password' | 'flag';
 
 export interface FieldRule {
   readonly field: string;
@@ -37,6 +38,8 @@ export const FIELD_RULES: Readonly<Record<Kind, readonly FieldRule[]>> = {
     { field: 'tags', mutability: 'mutable', compare: 'set' },
     // 3.10/3.11 set it only when the vhost is created (rabbitmq-semantics.md §7).
     { field: 'default_queue_type', mutability: 'immutable', mutableSince: 'vhost_default_queue_type_update' },
+    // Set and lifted apart from the vhost (POST/DELETE /api/vhosts/V/deletion/protection); absent before 4.0.6.
+    { field: 'protected_from_deletion', mutability: 'mutable', compare: 'flag' },
   ],
   exchange: [
     { field: 'type', mutability: 'immutable' },

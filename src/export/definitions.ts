@@ -20,7 +20,7 @@ interface DefVhostMeta {
 export interface DefVhost extends DefVhostMeta {
   readonly name: string;
   /** The same fields again: 3.11+ read them from here, older versions from the top level. Absent when there are none. */
-  readonly metadata?: DefVhostMeta;
+  readonly metadata?: DefVhostMeta & { readonly protected_from_deletion?: boolean };
 }
 
 export interface DefExchange {
@@ -108,7 +108,10 @@ export function exportDefinitions(resources: ResourceMap, options: ExportDefinit
           ...(unset.includes('tags') ? {} : { tags: [...r.tags] }),
           ...(unset.includes('default_queue_type') ? {} : { default_queue_type: r.default_queue_type }),
         };
-        out.vhosts?.push({ name: r.name, ...meta, ...(Object.keys(meta).length > 0 ? { metadata: { ...meta, ...(meta.tags ? { tags: [...meta.tags] } : {}) } } : {}) });
+        // Only in `metadata`, where 4.x exports write it: when it is true, or (of a spec) set.
+        const protection = (options.fromSpec ? !unset.includes('protected_from_deletion') : r.protected_from_deletion === true) ? { protected_from_deletion: r.protected_from_deletion === true } : {};
+        const inMeta = { ...meta, ...(meta.tags ? { tags: [...meta.tags] } : {}), ...protection };
+        out.vhosts?.push({ name: r.name, ...meta, ...(Object.keys(inMeta).length > 0 ? { metadata: inMeta } : {}) });
         break;
       }
       case 'exchange':

@@ -192,11 +192,12 @@ function oneLine(s: string): string {
 function vhostMeta(meta: VhostResource | undefined, fromSpec: boolean): Record<string, unknown> {
   if (!meta) return {};
   const unset = meta.unset ?? [];
-  const write = (field: 'description' | 'tags' | 'default_queue_type', isDefault: boolean): boolean => (fromSpec ? !unset.includes(field) : !isDefault);
+  const write = (field: 'description' | 'tags' | 'default_queue_type' | 'protected_from_deletion', isDefault: boolean): boolean => (fromSpec ? !unset.includes(field) : !isDefault);
   return {
     ...(write('description', meta.description === '') ? { description: meta.description } : {}),
     ...(write('tags', meta.tags.length === 0) ? { tags: [...meta.tags] } : {}),
     ...(write('default_queue_type', meta.default_queue_type === 'classic') ? { default_queue_type: meta.default_queue_type } : {}),
+    ...(write('protected_from_deletion', meta.protected_from_deletion !== true) ? { protected_from_deletion: meta.protected_from_deletion === true } : {}),
   };
 }
 

@@ -113,6 +113,8 @@ export function normalizeVhosts(json: unknown, declared: readonly string[] | nul
     const meta = isRecord(row['metadata']) ? row['metadata'] : {};
     const description = row['description'] ?? meta['description'];
     const dqt = row['default_queue_type'] ?? meta['default_queue_type'];
+    // Reported from 4.0.6 on (true or false); earlier brokers have no deletion protection.
+    const protection = row['protected_from_deletion'] ?? meta['protected_from_deletion'];
     out.push({
       kind: 'vhost',
       vhost: name,
@@ -121,6 +123,7 @@ export function normalizeVhosts(json: unknown, declared: readonly string[] | nul
       tags: tagList(row['tags'] ?? meta['tags']),
       // 3.10 reports the string 'undefined' for a vhost without one
       default_queue_type: isQueueType(dqt) ? dqt : 'classic',
+      protected_from_deletion: protection === true,
     });
   }
   return out;

@@ -42,6 +42,7 @@ export const OPTIONAL_FIELDS = {
       value: 'classic',
       why: 'the broker may choose it (node-wide default_queue_type); Warren declares each queue with its type, `classic` when neither the queue nor the spec\'s vhost says',
     },
+    protected_from_deletion: { unset: 'unmanaged', value: false, why: 'set apart from the vhost (RabbitMQ 4.0.6+), often by an operator with rabbitmqctl' },
   },
   exchange: {
     durable: { unset: 'default', value: true, why: IMMUTABLE },

@@ -73,10 +73,16 @@ export interface VhostResource {
   /** The queue type a queue without `type` gets. `classic` when unset. */
   readonly default_queue_type: QueueType;
   /**
+   * Deletion protection (RabbitMQ 4.0.6+): a protected vhost cannot be deleted
+   * (412) until it is lifted. Left out: not protected (a broker before 4.0.6
+   * does not have it: model/versions `vhost_deletion_protection`).
+   */
+  readonly protected_from_deletion?: boolean;
+  /**
    * Spec only: the fields the spec leaves out, which Warren leaves to the
    * broker (model/defaults): never compared; a new vhost gets the defaults.
    */
-  readonly unset?: readonly ('description' | 'tags' | 'default_queue_type')[];
+  readonly unset?: readonly ('description' | 'tags' | 'default_queue_type' | 'protected_from_deletion')[];
   readonly source?: SourceLocation;
 }
 

@@ -21,6 +21,13 @@ export const VERSION_FEATURES = {
    * 4.3.6; 3.10.8 and 4.0.5 accept more. 4.1 and 4.2 were not measured.
    */
   topic_key_hash_limit: '4.3.0',
+  /**
+   * Vhost deletion protection: `GET /api/vhosts` reports `protected_from_deletion`, set with
+   * `POST /api/vhosts/V/deletion/protection` and lifted with `DELETE` there (`PUT /api/vhosts`
+   * ignores the field). Measured: 4.3.6 has it; 4.0.5 neither reports it nor has the endpoint
+   * (405), nor does 3.10.8 (405).
+   */
+  vhost_deletion_protection: '4.0.6',
   /** The `x-local-random` exchange type is built in. */
   local_random_exchange: '4.0.0',
 } as const;

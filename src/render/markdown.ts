@@ -188,7 +188,7 @@ export function describe(r: Resource): string[] {
   const args = (r.kind === 'exchange' || r.kind === 'queue' || r.kind === 'binding') && Object.keys(r.arguments).length > 0 ? [`arguments: ${JSON.stringify(r.arguments)}`] : [];
   switch (r.kind) {
     case 'vhost':
-      return [...(r.description ? [`description: ${JSON.stringify(r.description)}`] : []), ...(r.tags.length ? [`tags: ${JSON.stringify(r.tags)}`] : []), `default_queue_type: ${r.default_queue_type}`];
+      return [...(r.description ? [`description: ${JSON.stringify(r.description)}`] : []), ...(r.tags.length ? [`tags: ${JSON.stringify(r.tags)}`] : []), `default_queue_type: ${r.default_queue_type}`, ...(r.protected_from_deletion === true ? ['protected_from_deletion: true'] : [])];
     case 'exchange':
       return [`type: ${r.type}`, `durable: ${r.durable}`, `auto_delete: ${r.auto_delete}`, `internal: ${r.internal}`, ...args];
     case 'queue':

@@ -118,6 +118,7 @@ function describe(r: Resource): string[] {
         ...(r.description ? [`description: ${show(r.description)}`] : []),
         ...(r.tags.length ? [`tags: ${show(r.tags)}`] : []),
         `default_queue_type: ${r.default_queue_type}`,
+        ...(r.protected_from_deletion === true ? ['protected_from_deletion: true'] : []),
       ];
     case 'exchange':
       return [`type: ${r.type}`, `durable: ${r.durable}`, `auto_delete: ${r.auto_delete}`, `internal: ${r.internal}`, ...args(r.arguments)];

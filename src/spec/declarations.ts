@@ -46,6 +46,7 @@ export interface VhostDecl {
   readonly description?: string;
   readonly tags?: readonly string[];
   readonly default_queue_type?: QueueType;
+  readonly protected_from_deletion?: boolean;
   readonly origin: Origin;
   /** False for a vhost implied by the resources of a definitions file that has no `vhosts`. */
   readonly explicit: boolean;

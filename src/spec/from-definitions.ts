@@ -77,18 +77,6 @@ export function fromDefinitions(src: ParsedSource): { decls: FileDecls; diagnost
   (doc.vhosts ?? []).forEach((v, i) => {
     const origin = makeOrigin(src, joinPointer('', 'vhosts', i), 'value');
     decls.vhosts.push(vhostDecl(v, origin));
-    const meta = Array.isArray(v.metadata) ? undefined : (v.metadata as VhostMeta | undefined);
-    const where = meta?.protected_from_deletion === true ? origin.field('metadata', 'protected_from_deletion') : v.protected_from_deletion === true ? origin.field('protected_from_deletion') : undefined;
-    if (where !== undefined) {
-      diagnostics.push(
-        diagnostic(
-          'VHOST_PROTECTION_UNMANAGED',
-          `vhost ${q(v.name)} is protected from deletion here, which Warren does not manage: it neither sets nor compares it, and a plan that deletes the vhost fails on a protected one (412); set it with \`rabbitmqctl enable_vhost_deletion_protection\` or POST /api/vhosts/{vhost}/deletion/protection (RabbitMQ 4.x)`,
-          where,
-          'warning',
-        ),
-      );
-    }
   });
   const declared = new Set(decls.vhosts.map((v) => v.name));
 
@@ -167,6 +155,8 @@ function vhostDecl(v: DefVhost, origin: Origin): VhostDecl {
   const description = v.description ?? meta?.description;
   const tags = toTags(v.tags ?? meta?.tags);
   const dqt = v.default_queue_type ?? meta?.default_queue_type;
+  // 4.x exports write `metadata.protected_from_deletion` once it was ever set (false after it was lifted), and the broker's import applies false too.
+  const protection = typeof v.protected_from_deletion === 'boolean' ? v.protected_from_deletion : meta?.protected_from_deletion;
   // Exports always carry `description: ""` and `tags: []`: only real values count as set.
   return {
     kind: 'vhost',
@@ -174,6 +164,7 @@ function vhostDecl(v: DefVhost, origin: Origin): VhostDecl {
     ...(description !== undefined && description !== '' && { description }),
     ...(tags.length > 0 && { tags }),
     ...(dqt !== undefined && isQueueType(dqt) && { default_queue_type: dqt }),
+    ...(typeof protection === 'boolean' && { protected_from_deletion: protection }),
     origin,
     explicit: true,
   };

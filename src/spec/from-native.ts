@@ -19,6 +19,7 @@ interface NativeVhost {
   readonly description?: string;
   readonly tags?: readonly string[];
   readonly default_queue_type?: QueueType;
+  readonly protected_from_deletion?: boolean;
   readonly exchanges?: Readonly<Record<string, NativeExchange>>;
   readonly queues?: Readonly<Record<string, NativeQueue | null>>;
   readonly bindings?: readonly NativeBinding[];
@@ -66,6 +67,7 @@ export function fromNative(src: ParsedSource): { decls: FileDecls; diagnostics: 
       ...(v.description !== undefined && { description: v.description }),
       ...(v.tags !== undefined && { tags: v.tags }),
       ...(v.default_queue_type !== undefined && { default_queue_type: v.default_queue_type }),
+      ...(v.protected_from_deletion !== undefined && { protected_from_deletion: v.protected_from_deletion }),
       origin: makeOrigin(src, vpath, 'key'),
       explicit: true,
     });

@@ -23,8 +23,8 @@ import { isGlobalKind } from '../model/types.js';
 import { where } from './declarations.js';
 import { q } from './describe.js';
 
-type VhostField = 'description' | 'tags' | 'default_queue_type';
-const VHOST_FIELDS: readonly VhostField[] = ['description', 'tags', 'default_queue_type'];
+type VhostField = 'description' | 'tags' | 'default_queue_type' | 'protected_from_deletion';
+const VHOST_FIELDS: readonly VhostField[] = ['description', 'tags', 'default_queue_type', 'protected_from_deletion'];
 
 /** Kinds the broker's import refuses twice. */
 const NEVER_TWICE: ReadonlySet<Kind> = new Set<Kind>(['user', 'user_limit']);
@@ -125,7 +125,7 @@ function mergeVhosts(decls: readonly VhostDecl[], definitionFiles: ReadonlySet<s
   for (const [name, list] of groups) {
     const origin = (list.find((d) => d.explicit) ?? list[0])?.origin;
     if (origin === undefined) continue;
-    const chosen: Partial<Record<VhostField, { value: string | readonly string[]; from: VhostDecl }>> = {};
+    const chosen: Partial<Record<VhostField, { value: string | boolean | readonly string[]; from: VhostDecl }>> = {};
     for (const d of lastListed(name, list, definitionFiles, diagnostics)) {
       for (const field of VHOST_FIELDS) {
         const value = d[field];
@@ -147,7 +147,8 @@ function mergeVhosts(decls: readonly VhostDecl[], definitionFiles: ReadonlySet<s
     const description = chosen.description?.value;
     const tags = chosen.tags?.value;
     const dqt = chosen.default_queue_type?.value;
-    const unset = unsetFields('vhost', { description, tags, default_queue_type: dqt });
+    const protection = chosen.protected_from_deletion?.value;
+    const unset = unsetFields('vhost', { description, tags, default_queue_type: dqt, protected_from_deletion: protection });
     const defaults = OPTIONAL_FIELDS.vhost;
     out.set(name, {
       origin,
@@ -158,6 +159,7 @@ function mergeVhosts(decls: readonly VhostDecl[], definitionFiles: ReadonlySet<s
         description: typeof description === 'string' ? description : defaults.description.value,
         tags: Array.isArray(tags) ? [...(tags as readonly string[])] : [...defaults.tags.value],
         default_queue_type: typeof dqt === 'string' ? (dqt as QueueType) : defaults.default_queue_type.value,
+        protected_from_deletion: typeof protection === 'boolean' ? protection : defaults.protected_from_deletion.value,
         ...(unset.length > 0 ? { unset } : {}),
         source: origin.at,
       },
@@ -189,7 +191,7 @@ function lastListed(name: string, list: readonly VhostDecl[], definitionFiles: R
   return list.filter((d) => !listed.includes(d) || d === last);
 }
 
-function sameValue(a: string | readonly string[], b: string | readonly string[]): boolean {
-  if (typeof a === 'string' || typeof b === 'string') return a === b;
+function sameValue(a: string | boolean | readonly string[], b: string | boolean | readonly string[]): boolean {
+  if (typeof a !== 'object' || typeof b !== 'object') return a === b;
   return JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
 }

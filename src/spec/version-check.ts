@@ -161,6 +161,15 @@ export function checkVersionSupport(desired: Desired, facts: VersionFacts, optio
         ),
       );
     }
+    if (r.kind === 'vhost' && r.protected_from_deletion === true && !supports(facts.version, 'vhost_deletion_protection')) {
+      out.push(
+        diagnostic(
+          'VHOST_PROTECTION_UNSUPPORTED',
+          `${describe(r)} sets \`protected_from_deletion: true\`, which ${on} does not support (vhost deletion protection needs ${VERSION_FEATURES.vhost_deletion_protection}); remove the field (or set it to false) for this broker, or upgrade`,
+          fieldAt(r, ['protected_from_deletion']),
+        ),
+      );
+    }
     if (r.kind === 'queue') out.push(...checkVersionedArguments(r, facts, options));
     if (r.kind === 'binding' && hashWords(r.routing_key) > MAX_HASH_WORDS && supports(facts.version, 'topic_key_hash_limit') && sourceType(desired, r) === 'topic') {
       out.push(refusal('TOPIC_KEY_TOO_MANY_HASHES', `${describe(r)}: ${tooManyHashes(r.routing_key)}, ${on} included; ${HASH_FIX}`, r, fieldAt(r, ['routing_key']), options));

@@ -139,9 +139,13 @@ export async function freshVhost(prefix: string): Promise<string> {
   return name;
 }
 
-/** Delete a vhost (and everything in it). Missing vhosts are ignored. */
+/** Delete a vhost (and everything in it), lifting its deletion protection (4.0.6+) first. Missing vhosts are ignored. */
 export async function deleteVhost(name: string): Promise<void> {
-  const res = await mgmt('DELETE', `/api/vhosts/${encodeURIComponent(name)}`);
+  let res = await mgmt('DELETE', `/api/vhosts/${encodeURIComponent(name)}`);
+  if (res.status === 412) {
+    await mgmt('DELETE', `/api/vhosts/${encodeURIComponent(name)}/deletion/protection`);
+    res = await mgmt('DELETE', `/api/vhosts/${encodeURIComponent(name)}`);
+  }
   if (!res.ok && res.status !== 404) {
     throw new Error(`DELETE vhost ${name} -> HTTP ${res.status}: ${JSON.stringify(res.body)}`);
   }

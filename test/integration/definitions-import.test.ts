@@ -69,18 +69,25 @@ describe('definitions files the broker imports (second round)', () => {
     await replansEmpty(ours.path);
   });
 
-  it('accepts a permission in a vhost the `vhosts` list lacks; warns that vhost deletion protection is not managed', async () => {
+  it('accepts a permission in a vhost the `vhosts` list lacks; protects the vhost as the export says (4.0.6+), refuses that before', async () => {
     const { path, renamed } = fixture('unlisted-vhost.json', ['loader2-unlisted-vhost', 'loader2-unlisted-user']);
     const v = renamed['loader2-unlisted-vhost'] as string;
     const u = renamed['loader2-unlisted-user'] as string;
-    const applied = await applyOk(path);
-    expect(applied.stderr).toContain('warning VHOST_PROTECTION_UNMANAGED');
+    if (!brokerAtLeast(4, 0, 6)) {
+      // No deletion protection before 4.0.6: the file's `protected_from_deletion: true` is refused at plan time, nothing is written.
+      const refused = await warren('apply', path, '--auto-approve');
+      expect(refused.code, refused.stdout + refused.stderr).not.toBe(0);
+      expect(refused.stderr).toContain('VHOST_PROTECTION_UNSUPPORTED');
+      expect(refused.stderr).toMatch(/unlisted-vhost\.json:\d+:\d+/);
+      expect((await mgmt('GET', `/api/vhosts/${enc(v)}`)).status).toBe(404);
+      return;
+    }
+    await applyOk(path);
     expect((await mgmt<{ configure: string }>('GET', `/api/permissions/%2F/${enc(u)}`)).body.configure).toBe('^$');
     expect((await mgmt<{ configure: string }>('GET', `/api/permissions/${enc(v)}/${enc(u)}`)).body.configure).toBe('.*');
     const live = await mgmt<{ description: string; protected_from_deletion?: boolean }>('GET', `/api/vhosts/${enc(v)}`);
     expect(live.body.description).toBe('listed');
-    // 4.x reports the flag (false: Warren does not set it); 3.10 has no such field.
-    expect(live.body.protected_from_deletion).toBe(brokerAtLeast(4, 0, 6) ? false : undefined); // deletion protection came in 4.0.6
+    expect(live.body.protected_from_deletion).toBe(true);
     await replansEmpty(path);
   });
 

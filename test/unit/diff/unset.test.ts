@@ -33,6 +33,7 @@ const LIVE: Record<string, unknown> = {
   'vhost.description': 'set behind our back',
   'vhost.tags': ['live'],
   'vhost.default_queue_type': 'quorum',
+  'vhost.protected_from_deletion': true,
   'exchange.durable': false,
   'exchange.auto_delete': true,
   'exchange.internal': true,

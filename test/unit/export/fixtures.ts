@@ -3,7 +3,7 @@ import { bindingName, resourceKey } from '../../../src/model/keys.js';
 import type { Args, BindingResource, ExchangeResource, QueueResource, Resource, VhostResource } from '../../../src/model/types.js';
 
 export const vhost = (name: string, over: Partial<VhostResource> = {}): VhostResource => ({
-  kind: 'vhost', vhost: name, name, description: '', tags: [], default_queue_type: 'classic', ...over,
+  kind: 'vhost', vhost: name, name, description: '', tags: [], default_queue_type: 'classic', protected_from_deletion: false, ...over,
 });
 export const exchange = (vh: string, name: string, over: Partial<ExchangeResource> = {}): ExchangeResource => ({
   kind: 'exchange', vhost: vh, name, type: 'direct', durable: true, auto_delete: false, internal: false, arguments: {}, ...over,

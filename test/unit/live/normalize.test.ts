@@ -34,17 +34,22 @@ describe('normalizeOverview', () => {
 describe('normalizeVhosts', () => {
   it('keeps declared vhosts only, with defaults applied', () => {
     expect(normalizeVhosts(fixture('vhosts'), ['warren-fixture', 'warren-fixture-dqt', '/', 'absent'])).toEqual([
-      { kind: 'vhost', vhost: '/', name: '/', description: 'Default virtual host', tags: [], default_queue_type: 'classic' },
-      { kind: 'vhost', vhost: V, name: V, description: 'fixture vhost', tags: ['prod', 'team-a'], default_queue_type: 'classic' },
-      { kind: 'vhost', vhost: 'warren-fixture-dqt', name: 'warren-fixture-dqt', description: '', tags: [], default_queue_type: 'quorum' },
+      { kind: 'vhost', vhost: '/', name: '/', description: 'Default virtual host', tags: [], default_queue_type: 'classic', protected_from_deletion: false },
+      { kind: 'vhost', vhost: V, name: V, description: 'fixture vhost', tags: ['prod', 'team-a'], default_queue_type: 'classic', protected_from_deletion: false },
+      { kind: 'vhost', vhost: 'warren-fixture-dqt', name: 'warren-fixture-dqt', description: '', tags: [], default_queue_type: 'quorum', protected_from_deletion: false },
     ]);
     expect(normalizeVhosts(fixture('vhosts'), ['absent'])).toEqual([]);
   });
 
   it('accepts tags as a comma-separated string and a missing description', () => {
     expect(normalizeVhosts([{ name: 'v', tags: 'a, b,,c' }], ['v'])).toEqual([
-      { kind: 'vhost', vhost: 'v', name: 'v', description: '', tags: ['a', 'b', 'c'], default_queue_type: 'classic' },
+      { kind: 'vhost', vhost: 'v', name: 'v', description: '', tags: ['a', 'b', 'c'], default_queue_type: 'classic', protected_from_deletion: false },
     ]);
+  });
+
+  it('reads deletion protection (4.0.6+) from the row or its metadata; absent (older brokers) is unprotected', () => {
+    const got = normalizeVhosts([{ name: 'a', protected_from_deletion: true }, { name: 'b', metadata: { protected_from_deletion: true } }, { name: 'c', protected_from_deletion: false }, { name: 'd' }], null);
+    expect(got.map((v) => [v.name, v.protected_from_deletion])).toEqual([['a', true], ['b', true], ['c', false], ['d', false]]);
   });
 });
 

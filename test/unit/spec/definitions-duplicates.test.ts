@@ -62,7 +62,7 @@ describe('definitions: a resource declared twice', () => {
     const { desired, diagnostics } = parseSpecText(text, 'v.json');
     expect(diagnostics.map((d) => [d.code, d.severity, d.path])).toEqual([['DUPLICATE_DEFINITION', 'warning', '/vhosts/1']]);
     expect(diagnostics[0]?.message).toBe(`vhost "${V}" is listed twice: at v.json:1:12 and at v.json:1:76; Warren keeps the last one (RabbitMQ's import accepts both, and may end with either); remove the other`);
-    expect(desired?.resources.get(namedKey('vhost', V, V))).toMatchObject({ description: 'two', tags: ['t'], unset: ['default_queue_type'] });
+    expect(desired?.resources.get(namedKey('vhost', V, V))).toMatchObject({ description: 'two', tags: ['t'], unset: ['default_queue_type', 'protected_from_deletion'] });
   });
 
   it('still refuses a user twice, as the broker does (user_already_exists)', () => {

@@ -138,19 +138,26 @@ describe('RabbitMQ definitions export as a spec', () => {
     expect(diagnostics).toEqual([]);
     expect(desired?.vhosts).toEqual(['a', 'b', '/']);
     // An unlisted vhost has no metadata of its own: its fields are left as they are.
-    expect(desired?.resources.get(namedKey('vhost', '/', '/'))).toMatchObject({ unset: ['description', 'tags', 'default_queue_type'] });
+    expect(desired?.resources.get(namedKey('vhost', '/', '/'))).toMatchObject({ unset: ['description', 'tags', 'default_queue_type', 'protected_from_deletion'] });
     expect(desired?.resources.get(namedKey('vhost', 'a', 'a'))).toMatchObject({ description: 'listed' });
   });
 
-  it('warns of vhost deletion protection (4.x), which Warren does not manage', () => {
-    const text = '{\n  "vhosts": [{ "name": "p", "metadata": { "description": "", "protected_from_deletion": true } }, { "name": "o", "protected_from_deletion": true }, { "name": "n", "metadata": { "protected_from_deletion": false } }]\n}';
+  it('reads vhost deletion protection (4.x) from metadata or the entry, false included; left out, it is unmanaged', () => {
+    const text = '{\n  "vhosts": [{ "name": "p", "metadata": { "description": "", "protected_from_deletion": true } }, { "name": "o", "protected_from_deletion": true }, { "name": "n", "metadata": { "protected_from_deletion": false } }, { "name": "u" }]\n}';
     const { desired, diagnostics } = parseSpecText(text, 'p.json');
-    expect(desired).not.toBeNull();
-    expect(diagnostics.map(where)).toEqual([
-      { code: 'VHOST_PROTECTION_UNMANAGED', severity: 'warning', file: 'p.json', line: 2, column: 89, path: '/vhosts/0/metadata/protected_from_deletion' },
-      { code: 'VHOST_PROTECTION_UNMANAGED', severity: 'warning', file: 'p.json', line: 2, column: 141, path: '/vhosts/1/protected_from_deletion' },
-    ]);
-    expect(diagnostics[0]?.message).toContain('vhost "p" is protected from deletion here, which Warren does not manage');
+    expect(diagnostics).toEqual([]);
+    const vhost = (name: string): unknown => desired?.resources.get(namedKey('vhost', name, name));
+    expect(vhost('p')).toMatchObject({ protected_from_deletion: true });
+    expect(vhost('o')).toMatchObject({ protected_from_deletion: true });
+    expect(vhost('n')).toMatchObject({ protected_from_deletion: false });
+    expect(vhost('n')).not.toMatchObject({ unset: expect.arrayContaining(['protected_from_deletion']) as unknown });
+    expect(vhost('u')).toMatchObject({ unset: expect.arrayContaining(['protected_from_deletion']) as unknown });
+  });
+
+  it('refuses a non-boolean deletion protection', () => {
+    const { desired, diagnostics } = parseSpecText('{ "vhosts": [{ "name": "p", "metadata": { "protected_from_deletion": "yes" } }] }', 'p.json');
+    expect(desired).toBeNull();
+    expect(diagnostics[0]).toMatchObject({ severity: 'error', path: '/vhosts/0/metadata/protected_from_deletion' });
   });
 
   it('explains a single-vhost export, which has no `vhost` fields', () => {

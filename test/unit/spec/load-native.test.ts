@@ -139,7 +139,8 @@ describe('native spec: normalization', () => {
       description: '',
       tags: [],
       default_queue_type: 'classic',
-      unset: ['description', 'tags', 'default_queue_type'],
+      protected_from_deletion: false,
+      unset: ['description', 'tags', 'default_queue_type', 'protected_from_deletion'],
       source: { file: 'topology.yaml', line: 4, column: 3, path: '/vhosts/~1' },
     });
     expect(r?.get(namedKey('exchange', '/', 'tasks'))).toEqual({
