@@ -39,7 +39,7 @@ describe('definitions export of a single vhost', () => {
     ].sort());
     // The vhost is declared (created when missing) without metadata: the import leaves the vhost's own as they are.
     const vhost = [...(desired?.resources.values() ?? [])].find((r) => r.kind === 'vhost');
-    expect(vhost).toMatchObject({ name: 'other', unset: ['description', 'tags', 'default_queue_type'] });
+    expect(vhost).toMatchObject({ name: 'other', unset: ['description', 'tags', 'default_queue_type', 'protected_from_deletion'] });
     expect(desired?.resources.get(namedKey('queue', 'other', 'q1'))).toMatchObject({ type: 'quorum', source: { file, path: '/queues/0' } });
   });
 
