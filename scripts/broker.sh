@@ -159,6 +159,22 @@ mgmt_ok() {
   ' 2>/dev/null
 }
 
+# Keep the kernel from handing our listener ports out as ephemeral source ports:
+# the AMQP ports (5672x-5679x) lie inside Linux's default ephemeral range
+# (32768-60999), and a test client's outgoing connection that happened to get
+# 56732 once kept a cluster node from binding it. As root only; best effort.
+reserve_ports() {
+  local f=/proc/sys/net/ipv4/ip_local_reserved_ports
+  [[ "$(id -u)" == 0 && -w "$f" ]] || return 0
+  local current want=("56720-56799" "$@") p
+  current="$(cat "$f" 2>/dev/null)" || return 0
+  for p in "${want[@]}"; do
+    [[ ",$current," == *",$p,"* ]] && continue
+    current="${current:+$current,}$p"
+  done
+  printf '%s\n' "$current" >"$f" 2>/dev/null || true
+}
+
 # Print the ports among the arguments that are already bound on 127.0.0.1.
 busy_ports() {
   node -e '
@@ -407,6 +423,7 @@ cmd_start() {
     local busy
     local tls_ports=()
     [[ "$TLS_ENABLED" == 1 ]] && tls_ports=("$((AMQP_PORT + 1))" "$((MGMT_PORT + 1))")
+    reserve_ports "$AMQP_PORT" "${tls_ports[@]}"
     busy="$(busy_ports "$AMQP_PORT" "$MGMT_PORT" "$DIST_PORT" "${tls_ports[@]}")"
     if [[ -n "$busy" ]]; then
       die "port(s) $busy on 127.0.0.1 already in use by something else.

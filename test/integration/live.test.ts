@@ -69,7 +69,7 @@ describe('readLive', () => {
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
         .map(([, r]) => r);
     expect(byKind('vhost')).toEqual([
-      { kind: 'vhost', vhost: v, name: v, description: 'warren integration test', tags: [], default_queue_type: 'classic' },
+      { kind: 'vhost', vhost: v, name: v, description: 'warren integration test', tags: [], default_queue_type: 'classic', protected_from_deletion: false },
     ]);
     expect(byKind('exchange')).toEqual([
       { kind: 'exchange', vhost: v, name: 'audit', type: 'fanout', durable: true, auto_delete: false, internal: true, arguments: {} },
@@ -150,7 +150,7 @@ describe('readLive', () => {
     const observed = await readLive(client(), [v, 'warren-test-absent-vhost']);
     expect(observed.vhosts).toEqual([v, 'warren-test-absent-vhost']);
     expect([...observed.resources.values()].filter(isTopology)).toEqual([
-      { kind: 'vhost', vhost: v, name: v, description: '', tags: ['x', 'y'], default_queue_type: 'classic' },
+      { kind: 'vhost', vhost: v, name: v, description: '', tags: ['x', 'y'], default_queue_type: 'classic', protected_from_deletion: false },
       { kind: 'queue', vhost: v, name: 'a b/c#d?e%f', type: 'classic', durable: true, auto_delete: false, arguments: {}, messages: 0 },
     ]);
   });
