@@ -5,11 +5,11 @@
  * (`POST /api/definitions/{vhost}`), and so does Warren, into the vhost named
  * with `--into-vhost`.
  *
- * Measured on 3.10.8 and 4.3.6: the export has
+ * Measured on 3.10.8, 4.0.5 and 4.3.6: the export has
  * exchanges, queues, bindings, policies and parameters (vhost limits,
  * operator policies, plugin parameters), never users, permissions or
  * vhosts; 3.10 writes the exported vhost's name on policies and parameters,
- * 4.3 on nothing (it adds `rabbitmq_definition_format:
+ * 4.x on nothing (it adds `rabbitmq_definition_format:
  * "single_virtual_host"`, the vhost's metadata and limits at the top). The
  * import puts every entry into the URL's vhost whatever `vhost` it names,
  * leaves the vhost's metadata as it is, and fails (404) when the vhost does
@@ -35,7 +35,7 @@ const VHOST_SECTIONS = ['exchanges', 'queues', 'bindings', 'policies', 'paramete
 const TOPOLOGY_SECTIONS = ['exchanges', 'queues', 'bindings'] as const;
 
 /**
- * Whether a definitions document is the export of one vhost: 4.3's marker, or
+ * Whether a definitions document is the export of one vhost: 4.x's marker, or
  * no `vhosts` or `users` list (a full export always has both) and no
  * exchange, queue or binding naming its vhost.
  */

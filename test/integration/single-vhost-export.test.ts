@@ -46,7 +46,8 @@ describe(`definitions export of one vhost (broker ${brokerVersion()})`, () => {
     for (const absent of ['users', 'permissions', 'topic_permissions', 'vhosts']) expect(exported, absent).not.toHaveProperty(absent);
     const named = (section: string): unknown[] => (exported[section] as { vhost?: unknown }[]).map((e) => e.vhost);
     for (const section of ['exchanges', 'queues', 'bindings']) expect(named(section)).toEqual([undefined]);
-    if (brokerAtLeast(4, 3)) {
+    // 4.x (measured on 4.0.5 and 4.3.6) marks the format and names no vhost anywhere
+    if (brokerAtLeast(4, 0)) {
       expect(exported.rabbitmq_definition_format).toBe('single_virtual_host');
       expect(named('policies')).toEqual([undefined]);
       expect(exported.limits).toEqual({ 'max-queues': 50 });
