@@ -381,7 +381,10 @@ management.ssl.fail_if_no_peer_cert = false
 EOF
 }
 
-node_running() { diag -q ping >/dev/null 2>&1; }
+# A node whose home (and so its Erlang cookie) does not exist was never started
+# from this state directory; asking it anyway crashes the CLI's VM, which leaves
+# an erl_crash.dump in the working directory.
+node_running() { [[ -d "$ROOT$HOME" ]] && diag -q ping >/dev/null 2>&1; }
 
 wait_mgmt() {
   local tries=$((START_TIMEOUT * 2)) i
