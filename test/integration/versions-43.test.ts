@@ -8,8 +8,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { brokerVersion, freshVhosts, mgmt } from '../helpers/broker.js';
-import { specFile, warren } from '../helpers/cli.js';
+import { warren } from '../helpers/cli.js';
 import { atLeast } from '../../src/model/versions.js';
+import { applyOk, liveQueues, vhostSpec } from '../helpers/version-specs.js';
 
 const enc = encodeURIComponent;
 const vhost = freshVhosts();
@@ -17,29 +18,12 @@ const version = brokerVersion();
 const on43 = (): boolean => atLeast(version, '4.3.0');
 const on4 = (): boolean => atLeast(version, '4.0.0');
 
-function spec(v: string, ...body: string[]): string {
-  return specFile(['version: 1', 'vhosts:', `  ${v}:`, ...body.map((l) => `    ${l}`), ''].join('\n'));
-}
-
-async function liveQueues(v: string): Promise<string[]> {
-  const r = await mgmt<{ name: string; exclusive: boolean }[]>('GET', `/api/queues/${enc(v)}?columns=name,exclusive`);
-  return r.body.filter((q) => q.exclusive !== true).map((q) => q.name).sort();
-}
-
-async function applyOk(file: string): Promise<string> {
-  const r = await warren('apply', file, '--auto-approve');
-  expect(r.code, r.stdout + r.stderr).toBe(0);
-  const again = await warren('plan', file, '--detailed-exitcode');
-  expect(again.code, `${again.stdout}${again.stderr}`).toBe(0);
-  return r.stdout + r.stderr;
-}
-
 const count = (text: string, word: string): number => text.split(word).length - 1;
 
 describe('the 4.3 quorum-queue arguments', () => {
   it('x-consumer-timeout and x-delayed-retry-type on a classic queue: refused by plan on 4.3 at the argument, before any change; kept and ignored before 4.3', async () => {
     const v = await vhost('versions2-cqargs');
-    const file = spec(v, 'queues:', '  plain: {}', '  c: { arguments: { x-consumer-timeout: 60000, x-delayed-retry-type: all } }');
+    const file = vhostSpec(v, 'queues:', '  plain: {}', '  c: { arguments: { x-consumer-timeout: 60000, x-delayed-retry-type: all } }');
     const direct = await mgmt('PUT', `/api/queues/${enc(v)}/probe`, { durable: true, arguments: { 'x-queue-type': 'classic', 'x-consumer-timeout': 60000 } });
     await mgmt('DELETE', `/api/queues/${enc(v)}/probe`);
     const plan = await warren('plan', file);
@@ -70,7 +54,7 @@ describe('the 4.3 quorum-queue arguments', () => {
 
   it('delayed retry and consumer timeout on a quorum queue: applied and read back without drift on every version; a warning before 4.3', async () => {
     const v = await vhost('versions2-qqargs');
-    const file = spec(v, 'queues:', '  work: { type: quorum, arguments: { x-delayed-retry-type: failed, x-delayed-retry-min: 1000, x-delayed-retry-max: 30000, x-consumer-timeout: 60000 } }');
+    const file = vhostSpec(v, 'queues:', '  work: { type: quorum, arguments: { x-delayed-retry-type: failed, x-delayed-retry-min: 1000, x-delayed-retry-max: 30000, x-consumer-timeout: 60000 } }');
     const plan = await warren('plan', file);
     expect(plan.code, plan.stderr).toBe(0);
     expect(plan.stdout + plan.stderr).not.toContain('UNKNOWN_ARGUMENT');
@@ -102,7 +86,7 @@ describe('the 4.3 quorum-queue arguments', () => {
 describe('topic binding keys with more than two # words', () => {
   it('refused by plan on 4.3 at the routing key, before any change; a warning on 3.10 and 4.0, which take it', async () => {
     const v = await vhost('versions2-hash');
-    const file = spec(v, 'exchanges:', '  t: { type: topic }', 'queues:', '  q: { bind: [{ exchange: t, routing_key: "#.a.#.#" }, { exchange: t, routing_key: "#.#" }] }');
+    const file = vhostSpec(v, 'exchanges:', '  t: { type: topic }', 'queues:', '  q: { bind: [{ exchange: t, routing_key: "#.a.#.#" }, { exchange: t, routing_key: "#.#" }] }');
     await mgmt('PUT', `/api/exchanges/${enc(v)}/probe`, { type: 'topic', durable: true });
     await mgmt('PUT', `/api/queues/${enc(v)}/probe`, { durable: true });
     const direct = await mgmt('POST', `/api/bindings/${enc(v)}/e/probe/q/probe`, { routing_key: '#.#.#' });
@@ -134,7 +118,7 @@ describe('topic binding keys with more than two # words', () => {
 describe('one report per problem', () => {
   it('a transient queue: the broker-informed warning on 4.x, the spec’s on 3.10, never both', async () => {
     const v = await vhost('versions2-once');
-    const file = spec(v, 'queues:', '  scratch: { durable: false }');
+    const file = vhostSpec(v, 'queues:', '  scratch: { durable: false }');
     const plan = await warren('plan', file);
     expect(plan.code, plan.stderr).toBe(0);
     const out = plan.stdout + plan.stderr;
@@ -152,7 +136,7 @@ describe('one report per problem', () => {
 describe('a saved plan', () => {
   it('is checked against the broker it is applied to: what it refuses stops the plan before anything changes', async () => {
     const v = await vhost('versions2-saved');
-    const file = spec(v, 'exchanges:', '  t: { type: topic }', 'queues:', '  first: {}', '  located: {}');
+    const file = vhostSpec(v, 'exchanges:', '  t: { type: topic }', 'queues:', '  first: {}', '  located: {}');
     const saved = `${file}.plan.json`;
     const made = await warren('plan', file, '-o', saved);
     expect(made.code, made.stderr).toBe(0);

@@ -6,35 +6,17 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { brokerVersion, freshVhosts, mgmt, testUrls } from '../helpers/broker.js';
-import { specFile, warren } from '../helpers/cli.js';
+import { warren } from '../helpers/cli.js';
 import { readBrokerFeatures } from '../../src/live/broker-features.js';
 import { ManagementClient } from '../../src/live/http.js';
 import { atLeast } from '../../src/model/versions.js';
+import { applyOk, liveQueues, vhostSpec } from '../helpers/version-specs.js';
 
 const enc = encodeURIComponent;
 const vhost = freshVhosts();
 const version = brokerVersion();
 const on43 = (): boolean => atLeast(version, '4.3.0');
 const on4 = (): boolean => atLeast(version, '4.0.0');
-
-/** A spec of one vhost, its body given as YAML lines indented under the vhost. */
-function spec(v: string, ...body: string[]): string {
-  return specFile(['version: 1', 'vhosts:', `  ${v}:`, ...body.map((l) => `    ${l}`), ''].join('\n'));
-}
-
-/** The vhost's queues, without exclusive ones (apply's lock may linger a moment after it ends). */
-async function liveQueues(v: string): Promise<string[]> {
-  const r = await mgmt<{ name: string; exclusive: boolean }[]>('GET', `/api/queues/${enc(v)}?columns=name,exclusive`);
-  return r.body.filter((q) => q.exclusive !== true).map((q) => q.name).sort();
-}
-
-async function applyOk(file: string): Promise<string> {
-  const r = await warren('apply', file, '--auto-approve');
-  expect(r.code, r.stdout + r.stderr).toBe(0);
-  const again = await warren('plan', file, '--detailed-exitcode');
-  expect(again.code, `${again.stdout}${again.stderr}`).toBe(0);
-  return r.stdout + r.stderr;
-}
 
 describe('the broker’s own facts', () => {
   const client = new ManagementClient(testUrls().management);
@@ -60,7 +42,7 @@ describe('the broker’s own facts', () => {
 describe('deprecated features in plan', () => {
   it('x-queue-master-locator: refused by plan on 4.3 before any change, naming the feature and the key; applied elsewhere', async () => {
     const v = await vhost('versions-qml');
-    const file = spec(v, 'queues:', '  plain: {}', '  located: { arguments: { x-queue-master-locator: client-local } }');
+    const file = vhostSpec(v, 'queues:', '  plain: {}', '  located: { arguments: { x-queue-master-locator: client-local } }');
     const plan = await warren('plan', file);
     const apply = await warren('apply', file, '--auto-approve');
     if (on43()) {
@@ -85,7 +67,7 @@ describe('deprecated features in plan', () => {
 
   it('a transient non-exclusive queue plans and applies (4.3 permits it by default), with a warning on 4.x', async () => {
     const v = await vhost('versions-transient');
-    const file = spec(v, 'queues:', '  scratch: { durable: false }');
+    const file = vhostSpec(v, 'queues:', '  scratch: { durable: false }');
     const plan = await warren('plan', file);
     expect(plan.code, plan.stderr).toBe(0);
     expect(plan.stderr).not.toContain('TRANSIENT_QUEUE_REFUSED');
@@ -104,7 +86,7 @@ describe('deprecated features in plan', () => {
 describe('a shovel with an old-form AMQP 1.0 address', () => {
   it('plan warns where the broker denies amqp_address_v1 (4.3 by default), and only there', async () => {
     const v = await vhost('versions-shovel');
-    const file = spec(v, 'shovels:', "  old: { src-protocol: amqp10, src-uri: 'amqp://', src-address: /queue/a, dest-protocol: amqp10, dest-uri: 'amqp://', dest-address: /queues/b }");
+    const file = vhostSpec(v, 'shovels:', "  old: { src-protocol: amqp10, src-uri: 'amqp://', src-address: /queue/a, dest-protocol: amqp10, dest-uri: 'amqp://', dest-address: /queues/b }");
     const plan = await warren('plan', file);
     expect(plan.code, plan.stderr).toBe(0);
     const out = plan.stdout + plan.stderr;
@@ -115,7 +97,7 @@ describe('a shovel with an old-form AMQP 1.0 address', () => {
 describe('what each version refuses, found by plan', () => {
   it('x-queue-version 1: refused on 4.3 (as the broker does), applied on 4.0 and 3.10', async () => {
     const v = await vhost('versions-cqv1');
-    const file = spec(v, 'queues:', '  old: { arguments: { x-queue-version: 1 } }');
+    const file = vhostSpec(v, 'queues:', '  old: { arguments: { x-queue-version: 1 } }');
     const direct = await mgmt('PUT', `/api/queues/${enc(v)}/probe`, { durable: true, arguments: { 'x-queue-version': 1 } });
     const plan = await warren('plan', file);
     if (on43()) {
@@ -133,14 +115,14 @@ describe('what each version refuses, found by plan', () => {
     const v = await vhost('versions-qqprio');
     const direct = await mgmt('PUT', `/api/queues/${enc(v)}/probe`, { durable: true, arguments: { 'x-queue-type': 'quorum', 'x-max-priority': 5 } });
     expect(direct.status).toBe(400);
-    const plan = await warren('plan', spec(v, 'queues:', '  prio: { type: quorum, arguments: { x-max-priority: 5 } }'));
+    const plan = await warren('plan', vhostSpec(v, 'queues:', '  prio: { type: quorum, arguments: { x-max-priority: 5 } }'));
     expect(plan.code).toBe(1);
     expect(plan.stderr).toContain('error ARGUMENT_NOT_SUPPORTED: `x-max-priority` is not supported by quorum queues');
   });
 
   it('x-local-random: built in on 4.x, refused by plan on 3.10 with the version that has it', async () => {
     const v = await vhost('versions-local-random');
-    const file = spec(v, 'exchanges:', '  spread: { type: x-local-random }', 'queues:', '  q: { bind: [{ exchange: spread }] }');
+    const file = vhostSpec(v, 'exchanges:', '  spread: { type: x-local-random }', 'queues:', '  q: { bind: [{ exchange: spread }] }');
     if (on4()) {
       await applyOk(file);
     } else {
@@ -153,7 +135,7 @@ describe('what each version refuses, found by plan', () => {
 
   it('delayed-retry policy keys: taken (and read back the same) on 4.3, refused by plan before 4.3', async () => {
     const v = await vhost('versions-retry');
-    const file = spec(
+    const file = vhostSpec(
       v,
       'queues:',
       '  work: { type: quorum }',
@@ -178,7 +160,7 @@ describe('what each version refuses, found by plan', () => {
 describe('4.x defaults read back without false drift', () => {
   it('quorum queues: the default delivery limit is not drift; a declared one is managed; x-queue-type in the stored arguments is not drift', async () => {
     const v = await vhost('versions-qq');
-    const file = spec(v, 'queues:', '  implicit: { type: quorum }', '  limited: { type: quorum, arguments: { x-delivery-limit: 20 } }', '  classic: {}');
+    const file = vhostSpec(v, 'queues:', '  implicit: { type: quorum }', '  limited: { type: quorum, arguments: { x-delivery-limit: 20 } }', '  classic: {}');
     await applyOk(file);
     const stored = await mgmt<{ name: string; arguments: Record<string, unknown> }[]>('GET', `/api/queues/${enc(v)}?columns=name,arguments`);
     const args = new Map(stored.body.map((q) => [q.name, q.arguments]));
@@ -187,7 +169,7 @@ describe('4.x defaults read back without false drift', () => {
     expect(args.get('classic')?.['x-queue-type']).toBe('classic');
     expect(args.get('implicit')?.['x-delivery-limit']).toBeUndefined();
     // Changing the declared limit is a change Warren sees (and must replace the queue to make).
-    const changed = spec(v, 'queues:', '  implicit: { type: quorum }', '  limited: { type: quorum, arguments: { x-delivery-limit: 5 } }', '  classic: {}');
+    const changed = vhostSpec(v, 'queues:', '  implicit: { type: quorum }', '  limited: { type: quorum, arguments: { x-delivery-limit: 5 } }', '  classic: {}');
     const plan = await warren('plan', changed, '--detailed-exitcode');
     expect(plan.code, plan.stderr).toBe(2);
     expect(plan.stdout).toContain('limited');
@@ -195,7 +177,7 @@ describe('4.x defaults read back without false drift', () => {
 
   it('internal exchanges are read from /api/exchanges, which lists them even where /api/definitions omits them (4.3.3+)', async () => {
     const v = await vhost('versions-internal');
-    const file = spec(v, 'exchanges:', '  hidden: { type: topic, internal: true }', '  front: { type: topic }', 'bindings:', '  - { source: front, destination: hidden, destination_type: exchange, routing_key: "#" }');
+    const file = vhostSpec(v, 'exchanges:', '  hidden: { type: topic, internal: true }', '  front: { type: topic }', 'bindings:', '  - { source: front, destination: hidden, destination_type: exchange, routing_key: "#" }');
     await applyOk(file);
     const defs = await mgmt<{ exchanges: { name: string }[] }>('GET', `/api/definitions/${enc(v)}`);
     expect(defs.body.exchanges.some((x) => x.name === 'hidden')).toBe(!atLeast(version, '4.3.3'));
