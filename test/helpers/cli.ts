@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { run } from '../../src/cli/main.js';
 import { testUrls, type TestUrls } from './broker.js';
+import { expect } from 'vitest';
 
 export interface CliResult {
   readonly code: number;
@@ -69,4 +70,17 @@ export function specInVhost(file: string, vhost: string): string {
   const merged: Record<string, unknown> = {};
   for (const body of Object.values(doc.vhosts)) merged[vhost] = body;
   return specFile({ ...doc, vhosts: merged });
+}
+
+/** `warren apply FILE --auto-approve ARGS` must exit 0; its result. */
+export async function applyExpectOk(file: string, ...args: string[]): Promise<CliResult> {
+  const r = await warren('apply', file, '--auto-approve', ...args);
+  expect(r.code, r.stdout + r.stderr).toBe(0);
+  return r;
+}
+
+/** `warren plan FILE --detailed-exitcode` must exit 0: nothing left to change. */
+export async function replansEmpty(file: string): Promise<void> {
+  const r = await warren('plan', file, '--detailed-exitcode');
+  expect(r.code, r.stdout + r.stderr).toBe(0);
 }

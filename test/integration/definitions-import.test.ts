@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { brokerAtLeast, freshVhosts, mgmt, testUrls } from '../helpers/broker.js';
-import { specFile, warren } from '../helpers/cli.js';
+import { specFile, warren, applyExpectOk, replansEmpty } from '../helpers/cli.js';
 
 const FIXTURES = resolve(import.meta.dirname, '..', 'fixtures', 'definitions');
 const enc = encodeURIComponent;
@@ -33,17 +33,6 @@ function fixture(file: string, names: readonly string[]): { path: string; text: 
   return { path: specFile(text, file), text, renamed };
 }
 
-async function applyOk(file: string, ...args: string[]): Promise<{ stdout: string; stderr: string }> {
-  const r = await warren('apply', file, '--auto-approve', ...args);
-  expect(r.code, r.stdout + r.stderr).toBe(0);
-  return r;
-}
-
-async function replansEmpty(file: string): Promise<void> {
-  const r = await warren('plan', file, '--detailed-exitcode');
-  expect(r.code, r.stdout + r.stderr).toBe(0);
-}
-
 describe('definitions files the broker imports (second round)', () => {
   it('keeps the last of a resource declared twice, which the broker import accepts too; warns; re-plans empty', async () => {
     const names = ['loader2-dup-vhost', 'loader2-dup-user'];
@@ -55,7 +44,7 @@ describe('definitions files the broker imports (second round)', () => {
     const validated = await warren('validate', ours.path);
     expect(validated.code, validated.stderr).toBe(0);
     expect(validated.stderr.match(/warning DUPLICATE_DEFINITION/g)?.length).toBe(7);
-    await applyOk(ours.path);
+    await applyExpectOk(ours.path);
     const v = enc(ours.renamed['loader2-dup-vhost'] as string);
     const u = enc(ours.renamed['loader2-dup-user'] as string);
     expect((await mgmt<{ arguments: Record<string, unknown> }>('GET', `/api/queues/${v}/orders`)).body.arguments).toMatchObject({ 'x-max-length': 2 });
@@ -82,7 +71,7 @@ describe('definitions files the broker imports (second round)', () => {
       expect((await mgmt('GET', `/api/vhosts/${enc(v)}`)).status).toBe(404);
       return;
     }
-    await applyOk(path);
+    await applyExpectOk(path);
     expect((await mgmt<{ configure: string }>('GET', `/api/permissions/%2F/${enc(u)}`)).body.configure).toBe('^$');
     expect((await mgmt<{ configure: string }>('GET', `/api/permissions/${enc(v)}/${enc(u)}`)).body.configure).toBe('.*');
     const live = await mgmt<{ description: string; protected_from_deletion?: boolean }>('GET', `/api/vhosts/${enc(v)}`);
@@ -94,7 +83,7 @@ describe('definitions files the broker imports (second round)', () => {
   it('applies a file with only `users`: the user logs in, and the re-plan is empty', async () => {
     const { path, renamed } = fixture('users-only.json', ['loader2-usersonly-user']);
     const u = renamed['loader2-usersonly-user'] as string;
-    await applyOk(path);
+    await applyExpectOk(path);
     const m = new URL(testUrls().management);
     const res = await fetch(`${m.protocol}//${m.host}/api/whoami`, { headers: { authorization: 'Basic ' + Buffer.from(`${u}:users-only-secret`).toString('base64') } });
     await res.body?.cancel();
@@ -114,7 +103,7 @@ describe('global parameters: cluster_name', () => {
     // Declared (as the name it already has, so that the shared broker keeps its name): stored, then converged.
     const same = spec(`\n  cluster_name: ${JSON.stringify(name)}`);
     try {
-      await applyOk(same);
+      await applyExpectOk(same);
       expect((await mgmt<{ value: string }>('GET', '/api/global-parameters/cluster_name')).body.value).toBe(name);
       await replansEmpty(same);
     } finally {

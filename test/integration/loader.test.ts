@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { connect } from 'amqplib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freshVhosts, mgmt, testUrls } from '../helpers/broker.js';
-import { specFile, warren } from '../helpers/cli.js';
+import { specFile, warren, applyExpectOk, replansEmpty } from '../helpers/cli.js';
 import { ManagementClient } from '../../src/live/http.js';
 import { Sensitive } from '../../src/util/sensitive.js';
 
@@ -53,23 +53,12 @@ async function logsIn(user: string, password: string, vhostName: string): Promis
   return { amqp, http: res.status };
 }
 
-async function applyOk(file: string, ...args: string[]): Promise<{ stdout: string; stderr: string }> {
-  const r = await warren('apply', file, '--auto-approve', ...args);
-  expect(r.code, r.stdout + r.stderr).toBe(0);
-  return r;
-}
-
-async function replansEmpty(file: string): Promise<void> {
-  const r = await warren('plan', file, '--detailed-exitcode');
-  expect(r.code, r.stdout + r.stderr).toBe(0);
-}
-
 describe('definitions files the broker imports', () => {
   it('applies an MD5-era export (3.0.4, no hashing_algorithm): the user logs in with its password, and the re-plan is empty', async () => {
     const { path, renamed } = fixture('md5-era-users.json', ['loader-md5-user', 'loader-md5-vhost']);
     const user = renamed['loader-md5-user'] as string;
     const v = renamed['loader-md5-vhost'] as string;
-    await applyOk(path);
+    await applyExpectOk(path);
     const live = await mgmt<{ hashing_algorithm: string; password_hash: string }>('GET', `/api/users/${enc(user)}`);
     expect(live.body.hashing_algorithm).toBe('rabbit_password_hashing_md5');
     expect(live.body.password_hash).toBe('ihNc4oYgQzpfmMI6eHOTMzyZD9E=');
@@ -82,7 +71,7 @@ describe('definitions files the broker imports', () => {
     expect(drift.code, drift.stderr).toBe(0);
     const plan = JSON.parse(drift.stdout) as { changes: { action: string; kind: string; name: string; fields: { field: string }[] }[] };
     expect(plan.changes.map((c) => [c.action, c.kind, c.name, c.fields.map((f) => f.field)])).toEqual([['update', 'user', user, ['password']]]);
-    await applyOk(path);
+    await applyExpectOk(path);
     expect(await logsIn(user, 'md5-era-password', v)).toEqual({ amqp: true, http: 200 });
   });
 
@@ -90,7 +79,7 @@ describe('definitions files the broker imports', () => {
     const { path, renamed } = fixture('md5-era-users.json', ['loader-md5-user', 'loader-md5-vhost']);
     const unversioned = specFile(readFileSync(path, 'utf8').replace('"rabbit_version": "3.0.4",', ''), 'unversioned.json');
     const user = renamed['loader-md5-user'] as string;
-    const applied = await applyOk(unversioned);
+    const applied = await applyExpectOk(unversioned);
     expect(applied.stderr).toContain('warning PASSWORD_HASH_ALGORITHM_INFERRED');
     expect((await mgmt<{ hashing_algorithm: string }>('GET', `/api/users/${enc(user)}`)).body.hashing_algorithm).toBe('rabbit_password_hashing_md5');
     expect(await logsIn(user, 'md5-era-password', renamed['loader-md5-vhost'] as string)).toEqual({ amqp: true, http: 200 });
@@ -102,7 +91,7 @@ describe('definitions files the broker imports', () => {
     const v = renamed['loader-lists-vhost'] as string;
     const validated = await warren('validate', path);
     expect(validated.code, validated.stderr).toBe(0);
-    await applyOk(path);
+    await applyExpectOk(path);
     const q = await mgmt<{ arguments: Record<string, unknown> }>('GET', `/api/queues/${enc(v)}/orders`);
     expect(q.ok).toBe(true);
     expect(await mgmt<unknown[]>('GET', `/api/vhost-limits/${enc(v)}`)).toMatchObject({ body: [] });
@@ -144,7 +133,7 @@ describe('definitions files the broker imports', () => {
     expect(json.code, json.stderr).toBe(0);
     outputs.push(planned.stdout, planned.stderr, savedText, refused.stdout, refused.stderr, json.stdout, json.stderr);
 
-    const applied = await applyOk(path);
+    const applied = await applyExpectOk(path);
     expect(applied.stderr).toContain('warning PLAIN_TEXT_PASSWORD');
     outputs.push(applied.stdout, applied.stderr);
     expect(await logsIn(user, 'compose-secret-4711', v)).toEqual({ amqp: true, http: 200 });
@@ -160,7 +149,7 @@ describe('definitions files the broker imports', () => {
     expect(drift.code, drift.stderr).toBe(0);
     expect(drift.stdout).toContain('~ password: "(sensitive)" → "(sensitive)"');
     outputs.push(drift.stdout, drift.stderr);
-    const again = await applyOk(path);
+    const again = await applyExpectOk(path);
     outputs.push(again.stdout, again.stderr);
     expect(await logsIn(user, 'compose-secret-4711', v)).toEqual({ amqp: true, http: 200 });
     await replansEmpty(path);
