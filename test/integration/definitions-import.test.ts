@@ -4,34 +4,13 @@
  * (fixtures in test/fixtures/definitions/, names made unique per run); and a
  * native spec's `cluster_name` converges.
  */
-import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { brokerAtLeast, freshVhosts, mgmt, testUrls } from '../helpers/broker.js';
+import { describe, expect, it } from 'vitest';
+import { brokerAtLeast, mgmt, testUrls } from '../helpers/broker.js';
 import { specFile, warren, applyExpectOk, replansEmpty } from '../helpers/cli.js';
+import { definitionsFixtures } from '../helpers/definitions.js';
 
-const FIXTURES = resolve(import.meta.dirname, '..', 'fixtures', 'definitions');
 const enc = encodeURIComponent;
-const vhost = freshVhosts();
-const users: string[] = [];
-afterAll(async () => {
-  for (const u of users) await mgmt('DELETE', `/api/users/${enc(u)}`);
-});
-
-/** A fixture with each of `names` renamed to a unique name of this run. */
-function fixture(file: string, names: readonly string[]): { path: string; text: string; renamed: Record<string, string> } {
-  let text = readFileSync(join(FIXTURES, file), 'utf8');
-  const renamed: Record<string, string> = {};
-  const suffix = randomBytes(3).toString('hex');
-  for (const name of names) {
-    renamed[name] = `${name}-${suffix}`;
-    text = text.split(`"${name}"`).join(`"${renamed[name]}"`);
-    if (name.endsWith('-vhost')) vhost.adopt(renamed[name]);
-    else users.push(renamed[name]);
-  }
-  return { path: specFile(text, file), text, renamed };
-}
+const { fixture, vhost } = definitionsFixtures();
 
 describe('definitions files the broker imports (second round)', () => {
   it('keeps the last of a resource declared twice, which the broker import accepts too; warns; re-plans empty', async () => {

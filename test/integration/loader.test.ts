@@ -8,33 +8,15 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { connect } from 'amqplib';
-import { afterAll, describe, expect, it } from 'vitest';
-import { freshVhosts, mgmt, testUrls } from '../helpers/broker.js';
+import { describe, expect, it } from 'vitest';
+import { mgmt, testUrls } from '../helpers/broker.js';
 import { specFile, warren, applyExpectOk, replansEmpty } from '../helpers/cli.js';
+import { FIXTURES, definitionsFixtures } from '../helpers/definitions.js';
 import { ManagementClient } from '../../src/live/http.js';
 import { Sensitive } from '../../src/util/sensitive.js';
 
-const FIXTURES = resolve(import.meta.dirname, '..', 'fixtures', 'definitions');
 const enc = encodeURIComponent;
-const vhost = freshVhosts();
-const users: string[] = [];
-afterAll(async () => {
-  for (const u of users) await mgmt('DELETE', `/api/users/${enc(u)}`);
-});
-
-/** A fixture with each of `names` renamed to a unique name of this run; returns the file and the new names. */
-function fixture(file: string, names: readonly string[]): { path: string; renamed: Record<string, string> } {
-  let text = readFileSync(join(FIXTURES, file), 'utf8');
-  const renamed: Record<string, string> = {};
-  const suffix = randomBytes(3).toString('hex');
-  for (const name of names) {
-    renamed[name] = `${name}-${suffix}`;
-    text = text.split(`"${name}"`).join(`"${renamed[name]}"`);
-    if (name.endsWith('-vhost')) vhost.adopt(renamed[name]);
-    else users.push(renamed[name]);
-  }
-  return { path: specFile(text, file), renamed };
-}
+const { fixture, adoptUser } = definitionsFixtures();
 
 /** Logs in as `user` over AMQP (into `vhostName`) and over HTTP; true when both work. */
 async function logsIn(user: string, password: string, vhostName: string): Promise<{ amqp: boolean; http: number }> {
@@ -170,7 +152,7 @@ describe('broker error answers', () => {
     const client = new ManagementClient(testUrls().management);
     const secret = `not-base64-${randomBytes(4).toString('hex')}!`;
     const user = `loader-redact-${randomBytes(3).toString('hex')}`;
-    users.push(user);
+    adoptUser(user);
     try {
       const err = await client.put(`/api/users/${enc(user)}`, { password_hash: new Sensitive(secret), tags: '' }).then(
         () => undefined,
